@@ -1,0 +1,42 @@
+/* config.c: the top-level schema and the checks that involve more than one key. */
+#include "config.h"
+
+#include <stddef.h>
+
+static const char *const sim_models[] = {"mm1", NULL};
+
+#define SIM_OFF(f) offsetof(sim_cfg, f)
+static const cfg_param sim_params[] = {
+    {"model", CFG_ENUM, "", 0, 0, "mm1", "which model to run", SIM_OFF(model), sim_models},
+    {"duration_ms", CFG_FLOAT, "ms", 1e-6, 1e9, "1000", "simulated time per replication, warm-up included", SIM_OFF(duration_ms), NULL},
+    {"warmup_ms", CFG_FLOAT, "ms", 0, 1e9, "0", "initial period whose samples are discarded", SIM_OFF(warmup_ms), NULL},
+    {"sample_ms", CFG_FLOAT, "ms", 1e-6, 1e9, "10", "interval of the time series", SIM_OFF(sample_ms), NULL},
+    {"seed", CFG_INT, "", 0, 4294967295.0, "1", "base seed: streams derive from (seed, replication, component)", SIM_OFF(seed), NULL},
+    {"replications", CFG_INT, "", 1, 10000, "1", "independent replications, for confidence intervals", SIM_OFF(replications), NULL},
+    {"confidence", CFG_FLOAT, "", 0.5, 0.999, "0.95", "level of the confidence intervals in summary.csv", SIM_OFF(confidence), NULL},
+    {NULL, 0, NULL, 0, 0, NULL, NULL, 0, NULL},
+};
+
+const cfg_section vs_schema[] = {
+    {"sim", "run length, warm-up, seeds and replications", sim_params, false, offsetof(vs_config, sim), 0, 0, 0},
+    {"mm1", "the M/M/1 demonstration model (sim.model: mm1)", mm1_params, false, offsetof(vs_config, mm1), 0, 0, 0},
+    {NULL, NULL, NULL, false, 0, 0, 0, 0},
+};
+
+bool vs_config_load(const char *path, const char *const *sets, size_t n_sets, vs_config *cfg, cfg_err *err) {
+  cfg_doc *doc = cfg_doc_load(path, err);
+  if (!doc) return false;
+  bool ok = true;
+  for (size_t i = 0; ok && i < n_sets; i++) ok = cfg_doc_set(doc, vs_schema, sets[i], err);
+  if (ok) ok = cfg_doc_bind(doc, vs_schema, cfg, err);
+  if (ok && cfg->sim.warmup_ms >= cfg->sim.duration_ms)
+    ok = cfg_doc_error(doc, "sim.warmup_ms", err, "warm-up (%g ms) must be shorter than sim.duration_ms (%g ms)",
+                       cfg->sim.warmup_ms, cfg->sim.duration_ms);
+  if (ok && cfg->sim.model == VS_MODEL_MM1 && cfg->mm1.arrival_per_s >= cfg->mm1.service_per_s &&
+      cfg->mm1.customers == 0)
+    ok = cfg_doc_error(doc, "mm1.arrival_per_s", err,
+                       "arrival rate %g/s is not below the service rate %g/s: the queue grows without bound",
+                       cfg->mm1.arrival_per_s, cfg->mm1.service_per_s);
+  cfg_doc_free(doc);
+  return ok;
+}
