@@ -156,7 +156,7 @@ bool out_write_results(const char *dir, const vs_config *cfg, const char *config
   enum { N = sizeof files / sizeof files[0] };
   char tmp[N][4200] = {{0}}, final[N][4200] = {{0}};
   if (!out_mkdirs(dir)) {
-    snprintf(err->msg, sizeof err->msg, "%s: cannot create the results folder: %s", dir, strerror(errno));
+    snprintf(err->msg, sizeof err->msg, "%.900s: cannot create the results folder: %s", dir, strerror(errno));
     return false;
   }
   size_t opened = 0;
@@ -174,14 +174,14 @@ bool out_write_results(const char *dir, const vs_config *cfg, const char *config
     if (fclose(f) != 0) failed = true;
   }
   if (failed) {
-    snprintf(err->msg, sizeof err->msg, "%s: cannot write results: %s", dir, strerror(errno));
+    snprintf(err->msg, sizeof err->msg, "%.900s: cannot write results: %s", dir, strerror(errno));
     for (size_t i = 0; i < N; i++)
       if (tmp[i][0]) unlink(tmp[i]);
     return false;
   }
   for (size_t i = 0; i < N; i++) {
     if (rename(tmp[i], final[i]) != 0) {
-      snprintf(err->msg, sizeof err->msg, "%s: cannot rename results into place: %s", final[i], strerror(errno));
+      snprintf(err->msg, sizeof err->msg, "%.900s: cannot rename results into place: %s", final[i], strerror(errno));
       for (size_t j = i; j < N; j++) unlink(tmp[j]);
       return false;
     }

@@ -18,6 +18,7 @@
 #define SIM_IDX_MASK ((UINT64_C(1) << SIM_IDX_BITS) - 1)
 #define SIM_MAX_POOL (1u << SIM_IDX_BITS)
 #define SIM_NO_INDEX UINT32_MAX
+#define SIM_HEAP_PAD 3 /* heap[0] sits 48 bytes past a cache line: siblings 2k+1, 2k+2 share one */
 
 typedef struct {
   vs_time_ps t;
@@ -61,7 +62,7 @@ struct sim {
   bool top_live;    /* the running event still occupies the heap root */
   uint32_t cur_idx; /* pool index of the running event, SIM_NO_INDEX outside handlers */
 
-  sim_hent *heap;
+  sim_hent *heap, *heap_mem; /* heap points SIM_HEAP_PAD entries into heap_mem */
   size_t heap_n, heap_cap;
   sim_event *pool;
   uint32_t pool_cap, free_head;
@@ -96,8 +97,14 @@ static void sim_pool_grow(sim_t *sim) {
   }
   sim->free_head = old;
   sim->pool_cap = cap;
+  /* The heap array starts SIM_HEAP_PAD entries past a 64-byte boundary. */
+  sim_hent *mem = aligned_alloc(64, ((size_t)cap + SIM_HEAP_PAD) * sizeof *mem + 64);
+  VS_ASSERT(mem != NULL, "out of memory for %u pending events", cap);
+  if (sim->heap) memcpy(mem + SIM_HEAP_PAD, sim->heap, sim->heap_n * sizeof *mem);
+  free(sim->heap_mem);
+  sim->heap_mem = mem;
+  sim->heap = mem + SIM_HEAP_PAD;
   sim->heap_cap = cap;
-  sim->heap = vs_xrealloc(sim->heap, cap * sizeof *sim->heap);
 }
 
 sim_t *sim_new(uint64_t seed, uint32_t replication) {
@@ -125,7 +132,7 @@ void sim_free(sim_t *sim) {
   free(sim->probes);
   free(sim->series_values);
   free(sim->series_times);
-  free(sim->heap);
+  free(sim->heap_mem);
   free(sim->pool);
   free(sim);
 }
@@ -134,12 +141,15 @@ vs_time_ps sim_now(const sim_t *sim) { return sim->now_ps; }
 uint64_t sim_seed(const sim_t *sim) { return sim->seed; }
 uint32_t sim_replication(const sim_t *sim) { return sim->replication; }
 uint64_t sim_events_executed(const sim_t *sim) { return sim->executed; }
+size_t sim_pool_capacity(const sim_t *sim) { return sim->pool_cap; }
 size_t sim_pending_count(const sim_t *sim) { return sim->heap_n - (sim->top_live ? 1 : 0); }
 
 /* ---- heap ---- */
 
 static inline bool sim_less(const sim_hent *a, const sim_hent *b) {
-  return a->t < b->t || (a->t == b->t && a->key < b->key);
+  /* Branch-free: the outcome of heap comparisons is close to a coin toss, so a mispredicted
+   * branch would cost more than computing both halves. */
+  return (a->t < b->t) | ((a->t == b->t) & (a->key < b->key));
 }
 
 static inline void sim_place(sim_t *sim, size_t pos, sim_hent e) {
@@ -160,10 +170,17 @@ static void sim_sift_up(sim_t *sim, size_t pos, sim_hent e) {
 static void sim_sift_down(sim_t *sim, size_t pos, sim_hent e) {
   size_t n = sim->heap_n;
   sim_hent *h = sim->heap;
+  /* While both children exist, pick the smaller without a branch. */
   for (;;) {
     size_t c = 2 * pos + 1;
-    if (c >= n) break;
-    if (c + 1 < n && sim_less(&h[c + 1], &h[c])) c++;
+    if (c + 1 >= n) {
+      if (c < n && sim_less(&h[c], &e)) {
+        sim_place(sim, pos, h[c]);
+        pos = c;
+      }
+      break;
+    }
+    c += sim_less(&h[c + 1], &h[c]);
     if (!sim_less(&h[c], &e)) break;
     sim_place(sim, pos, h[c]);
     pos = c;

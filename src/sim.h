@@ -51,6 +51,8 @@ sim_event_id sim_after(sim_t *sim, vs_time_ps dt_ps, sim_handler_fn handler, voi
 bool sim_cancel(sim_t *sim, sim_event_id id);
 bool sim_pending(const sim_t *sim, sim_event_id id);
 size_t sim_pending_count(const sim_t *sim);
+/* Event records allocated so far (grows by doubling to the peak of pending events). */
+size_t sim_pool_capacity(const sim_t *sim);
 
 /* Run events due at or before until_ps (VS_TIME_NEVER: until nothing is pending or sim_stop).
  * On return the clock reads until_ps if events remain beyond it, else the last event's time.
