@@ -3,11 +3,11 @@
 
 #include <stddef.h>
 
-static const char *const sim_models[] = {"mm1", NULL};
+static const char *const sim_models[] = {"mm1", "vio", NULL};
 
 #define SIM_OFF(f) offsetof(sim_cfg, f)
 static const cfg_param sim_params[] = {
-    {"model", CFG_ENUM, "", 0, 0, "mm1", "which model to run", SIM_OFF(model), sim_models},
+    {"model", CFG_ENUM, "", 0, 0, "mm1", "mm1: the M/M/1 demonstration; vio: the virtualized machine (platform, sched, domains, ...)", SIM_OFF(model), sim_models},
     {"duration_ms", CFG_FLOAT, "ms", 1e-6, 1e9, "1000", "simulated time per replication, warm-up included", SIM_OFF(duration_ms), NULL},
     {"warmup_ms", CFG_FLOAT, "ms", 0, 1e9, "0", "initial period whose samples are discarded", SIM_OFF(warmup_ms), NULL},
     {"sample_ms", CFG_FLOAT, "ms", 1e-6, 1e9, "10", "interval of the time series", SIM_OFF(sample_ms), NULL},
@@ -20,8 +20,32 @@ static const cfg_param sim_params[] = {
 const cfg_section vs_schema[] = {
     {"sim", "run length, warm-up, seeds and replications", sim_params, false, offsetof(vs_config, sim), 0, 0, 0},
     {"mm1", "the M/M/1 demonstration model (sim.model: mm1)", mm1_params, false, offsetof(vs_config, mm1), 0, 0, 0},
+    {"platform", "the physical machine: cores, shared L2 caches, clock, cache latencies", platform_params, false, offsetof(vs_config, platform), 0, 0, 0},
+    {"sched", "the VMM's credit scheduler (or native mode), its constants and the costs of its paths", sched_params, false, offsetof(vs_config, sched), 0, 0, 0},
+    {"domains", "the domains: driver domain, guests (or the OS in native mode)", domain_params, true, offsetof(vs_config, domains), sizeof(domain_cfg), HOST_MAX_DOMAINS, offsetof(vs_config, n_domains)},
     {NULL, NULL, NULL, false, 0, 0, 0, 0},
 };
+
+static bool vs_config_check_vio(const cfg_doc *doc, const vs_config *cfg, cfg_err *err) {
+  char msg[256], path[160];
+  const char *key = NULL;
+  if (!platform_check(&cfg->platform, msg, sizeof msg, &key)) return cfg_doc_error(doc, key, err, "%s", msg);
+  if (cfg->n_domains == 0) return cfg_doc_error(doc, "domains", err, "the vio model needs at least one domain");
+  int n_cores = platform_cores(&cfg->platform);
+  int64_t vcpus = 0;
+  for (size_t i = 0; i < cfg->n_domains; i++) {
+    const domain_cfg *d = &cfg->domains[i];
+    vcpus += d->vcpus;
+    if (!domain_check(d, n_cores, msg, sizeof msg, &key)) {
+      snprintf(path, sizeof path, "domains.%s.%s", d->name, key);
+      return cfg_doc_error(doc, path, err, "%s", msg);
+    }
+  }
+  if (vcpus > HOST_MAX_VCPUS) return cfg_doc_error(doc, "domains", err, "%lld VCPUs in all; at most %d", (long long)vcpus, HOST_MAX_VCPUS);
+  if (cfg->sched.mode == SCHED_NATIVE && cfg->n_domains != 1)
+    return cfg_doc_error(doc, "sched.mode", err, "native mode runs one OS: give exactly one domain (there are %zu)", cfg->n_domains);
+  return true;
+}
 
 bool vs_config_load(const char *path, const char *const *sets, size_t n_sets, vs_config *cfg, cfg_err *err) {
   cfg_doc *doc = cfg_doc_load(path, err);
@@ -37,6 +61,7 @@ bool vs_config_load(const char *path, const char *const *sets, size_t n_sets, vs
     ok = cfg_doc_error(doc, "mm1.arrival_per_s", err,
                        "arrival rate %g/s is not below the service rate %g/s: the queue grows without bound",
                        cfg->mm1.arrival_per_s, cfg->mm1.service_per_s);
+  if (ok && cfg->sim.model == VS_MODEL_VIO) ok = vs_config_check_vio(doc, cfg, err);
   cfg_doc_free(doc);
   return ok;
 }

@@ -6,9 +6,13 @@
 #include <stdint.h>
 
 #include "cfg.h"
+#include "domain.h"
+#include "host.h"
 #include "mm1.h"
+#include "platform.h"
+#include "sched.h"
 
-typedef enum { VS_MODEL_MM1 = 0 } vs_model_kind;
+typedef enum { VS_MODEL_MM1 = 0, VS_MODEL_VIO = 1 } vs_model_kind;
 
 typedef struct {
   int model; /* vs_model_kind */
@@ -20,6 +24,10 @@ typedef struct {
 typedef struct {
   sim_cfg sim;
   mm1_cfg mm1;
+  platform_cfg platform;
+  sched_cfg sched;
+  domain_cfg domains[HOST_MAX_DOMAINS];
+  size_t n_domains;
 } vs_config;
 
 extern const cfg_section vs_schema[];

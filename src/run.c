@@ -21,11 +21,17 @@ typedef struct {
 } run_model;
 
 static void run_mm1_free(void *m) { mm1_free(m); }
+static void run_host_free(void *m) { host_free(m); }
 
 static run_model run_build(sim_t *sim, const vs_config *cfg) {
   switch ((vs_model_kind)cfg->sim.model) {
   case VS_MODEL_MM1:
     return (run_model){mm1_new(sim, &cfg->mm1), run_mm1_free};
+  case VS_MODEL_VIO: {
+    host_t *h = host_new(sim, &cfg->platform, &cfg->sched, cfg->domains, cfg->n_domains);
+    host_start(h);
+    return (run_model){h, run_host_free};
+  }
   }
   VS_ASSERT(0, "unknown model %d", cfg->sim.model);
   return (run_model){NULL, NULL};

@@ -1,0 +1,56 @@
+/* evtchn.c: see evtchn.h. */
+#include "evtchn.h"
+
+#include "cpu.h"
+
+static vs_time_ps evtchn_upcall_start(host_t *h, vcpu_t *v, work_t *w) {
+  return platform_cycles_ps(h->plat, h->sc->upcall_cycles);
+}
+
+/* Deliver every pending port of v, in the order they became pending. A handler may send
+ * again (to this or another port): such sends queue the upcall once more. */
+static bool evtchn_upcall_done(host_t *h, vcpu_t *v, work_t *w) {
+  int n = v->n_pending;
+  int ports[HOST_MAX_PORTS];
+  for (int i = 0; i < n; i++) ports[i] = v->pending_ports[i];
+  v->n_pending = 0;
+  for (int i = 0; i < n; i++) {
+    evtchn_port *p = &h->ports[ports[i]];
+    p->pending = false;
+    p->deliveries++;
+    p->handler(h, p->ctx);
+  }
+  return false;
+}
+
+void evtchn_vcpu_init(host_t *h, vcpu_t *v) {
+  cpu_work_init(&v->upcall, evtchn_upcall_start, evtchn_upcall_done, NULL, h->stage_upcall, WORK_KERNEL);
+}
+
+int evtchn_bind(host_t *h, vcpu_t *v, evtchn_handler_fn handler, void *ctx) {
+  VS_ASSERT(h->n_ports < HOST_MAX_PORTS, "more than %d event channels", HOST_MAX_PORTS);
+  int port = h->n_ports++;
+  h->ports[port] = (evtchn_port){v, false, handler, ctx, 0, 0, 0};
+  return port;
+}
+
+bool evtchn_send(host_t *h, int port) {
+  evtchn_port *p = &h->ports[port];
+  p->sends++;
+  if (p->pending) {
+    p->coalesced++;
+    return false;
+  }
+  p->pending = true;
+  vcpu_t *v = p->vcpu;
+  VS_ASSERT(v->n_pending < HOST_MAX_PORTS, "VCPU %d has %d pending ports", v->id, v->n_pending);
+  v->pending_ports[v->n_pending++] = port;
+  cpu_enqueue(h, v, &v->upcall);
+  return true;
+}
+
+const evtchn_port *evtchn_get(const host_t *h, int port) { return &h->ports[port]; }
+
+void evtchn_reset_counts(host_t *h) {
+  for (int i = 0; i < h->n_ports; i++) h->ports[i].sends = h->ports[i].coalesced = h->ports[i].deliveries = 0;
+}
