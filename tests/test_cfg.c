@@ -121,8 +121,36 @@ static void test_errors(void) {
   expect_error("set bad value", "sim: {}\n", "sim.seed=-4", "--set sim.seed=-4", "sim.seed", "out of range", NULL);
   expect_error("set no equals", "sim: {}\n", "sim.seed", "--set sim.seed", "KEY=VALUE", NULL);
   expect_error("set unknown section", "sim: {}\n", "sin.seed=1", "unknown section 'sin'", NULL);
+  expect_error("bad pin", "sim: {model: vio}\ndomains:\n  - {name: d0, pin: \"0-9\"}\n", NULL, "bad.yaml:3:21:",
+               "domains.d0.pin", "not among", NULL);
+  expect_error("no name", "sim: {model: vio}\ndomains:\n  - {weight: 5}\n", NULL, "bad.yaml:3:5:", "domains[0]",
+               "missing required key 'name'", NULL);
+  expect_error("same name", "sim: {model: vio}\ndomains:\n  - {name: a}\n  - {name: a}\n", NULL, "bad.yaml:4:5:",
+               "second element named 'a'", NULL);
+  expect_error("native two domains", "sim: {model: vio}\nsched: {mode: native}\ndomains:\n  - {name: a}\n  - {name: b}\n",
+               NULL, "bad.yaml:2:15:", "sched.mode", "exactly one domain", NULL);
+  expect_error("list element key", "sim: {model: vio}\ndomains:\n  - {name: a, wieght: 3}\n", NULL, "bad.yaml:3:15:",
+               "domains.a.wieght", "did you mean 'weight'", NULL);
+  expect_error("set list key", "sim: {model: vio}\ndomains:\n  - {name: a}\n", "domains.a.weight=0",
+               "--set domains.a.weight=0", "domains.a.weight", "out of range", NULL);
+  expect_error("vio without domains", "sim: {model: vio}\n", NULL, "domains", "at least one domain", NULL);
+  expect_error("cores_per_l2", "sim: {model: vio}\nplatform: {cores_per_l2: 3}\ndomains: [{name: a}]\n", NULL,
+               "platform.cores_per_l2", "do not divide", NULL);
   write_file("cycle.yaml", "base: cycle.yaml\n");
   expect_error("base cycle", "base: cycle.yaml\n", NULL, "nested more than", NULL);
+}
+
+static void test_lists(void) {
+  /* Named list elements merge by name over a base; --set addresses them by name. */
+  write_file("dbase.yaml", "sim: {model: vio}\ndomains:\n  - {name: dom0, role: driver, weight: 256}\n  - {name: g1}\n");
+  vs_config cfg;
+  const char *sets[] = {"domains.g1.weight=512", "domains.g2.workload=cpu"};
+  if (!load("base: dbase.yaml\ndomains:\n  - {name: dom0, vcpus: 2}\n", sets, 2, &cfg)) return;
+  CHECK(cfg.n_domains == 3, "%zu domains", cfg.n_domains);
+  CHECK(!strcmp(cfg.domains[0].name, "dom0") && cfg.domains[0].vcpus == 2 && cfg.domains[0].role == DOM_DRIVER,
+        "dom0 merged");
+  CHECK(cfg.domains[1].weight == 512 && cfg.domains[1].vcpus == 1, "g1 set");
+  CHECK(!strcmp(cfg.domains[2].name, "g2") && cfg.domains[2].workload == WL_CPU, "g2 created by --set");
 }
 
 static void test_yaml_roundtrip(void) {
@@ -149,6 +177,7 @@ int main(void) {
   test_base_and_set();
   test_defaults_valid();
   test_errors();
+  test_lists();
   test_yaml_roundtrip();
   char cmd[600];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
