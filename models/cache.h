@@ -15,6 +15,7 @@
 #include "platform.h"
 
 typedef uint32_t cache_buf;
+#define CACHE_NO_BUF UINT32_MAX /* "no buffer" */
 
 /* What a buffer holds, for the counters. */
 typedef enum { CACHE_PKT, CACHE_META, CACHE_RING, CACHE_KERNEL, CACHE_APP, CACHE_KINDS } cache_kind;

@@ -6,7 +6,7 @@
 #include "sched.h"
 
 void cpu_work_init(work_t *w, work_start_fn start, work_done_fn done, void *ctx, int stage, work_class klass) {
-  *w = (work_t){start, done, ctx, stage, klass, -1, false, NULL};
+  *w = (work_t){start, done, ctx, stage, klass, -1, false, NULL, 0, {0}, {0}, 0};
 }
 
 bool cpu_has_work(const vcpu_t *v) {
@@ -37,6 +37,24 @@ static work_t *cpu_pop(vcpu_t *v, int k) {
   return w;
 }
 
+/* Give dt of a step's time to its stages, piece by piece. */
+static void cpu_account_parts(domain_t *d, work_t *w, vs_time_ps dt) {
+  vs_time_ps at = w->part_progress;
+  w->part_progress += dt;
+  for (int i = 0; i < w->n_parts && dt > 0; i++) {
+    vs_time_ps len = w->part_ps[i];
+    if (at >= len && i + 1 < w->n_parts) {
+      at -= len;
+      continue;
+    }
+    vs_time_ps take = i + 1 < w->n_parts ? len - at : dt;
+    if (take > dt) take = dt;
+    d->stage_ps[w->part_stage[i]] += take;
+    dt -= take;
+    at = 0;
+  }
+}
+
 /* Charge the segment that ran on p since seg_from_ps. */
 static vs_time_ps cpu_account(host_t *h, pcpu_t *p) {
   vs_time_ps now = sim_now(h->sim), dt = now - p->seg_from_ps;
@@ -44,7 +62,11 @@ static vs_time_ps cpu_account(host_t *h, pcpu_t *p) {
   if (p->cur && p->seg_stage >= 0) {
     p->busy_ps += dt;
     p->cur->busy_ps += dt;
-    p->cur->dom->stage_ps[p->seg_stage] += dt;
+    work_t *w = p->seg_overhead ? NULL : p->cur->cur;
+    if (w && w->n_parts > 0)
+      cpu_account_parts(p->cur->dom, w, dt);
+    else
+      p->cur->dom->stage_ps[p->seg_stage] += dt;
   }
   p->seg_from_ps = now;
   return dt;
@@ -84,6 +106,8 @@ static void cpu_dispatch(host_t *h, pcpu_t *p) {
     }
     work_t *w = v->cur;
     if (w->remaining_ps < 0) {
+      w->n_parts = 0;
+      w->part_progress = 0;
       w->remaining_ps = w->start(h, v, w);
       VS_ASSERT(w->remaining_ps >= 0, "stage %s step costs %lld ps", h->stage_names[w->stage],
                 (long long)w->remaining_ps);

@@ -34,4 +34,19 @@ static inline vs_time_ps cpu_time(const host_t *h, double instructions, double s
   return platform_cycles_ps(h->plat, instructions * h->plat->base_cpi + stall_cycles);
 }
 
+/* Within a start function: the next piece of the step, t of it, belongs to stage. The pieces
+ * should add up to the step's time; the last one absorbs any difference. */
+static inline void cpu_part(work_t *w, int stage, vs_time_ps t) {
+  if (w->n_parts < 4) {
+    w->part_stage[w->n_parts] = (int8_t)stage;
+    w->part_ps[w->n_parts++] = t;
+  }
+}
+/* Instructions and stalls as time, recorded as a piece of the step for stage; returns it. */
+static inline vs_time_ps cpu_piece(const host_t *h, work_t *w, int stage, double instructions, double stall_cycles) {
+  vs_time_ps t = cpu_time(h, instructions, stall_cycles);
+  cpu_part(w, stage, t);
+  return t;
+}
+
 #endif

@@ -52,6 +52,12 @@ struct work {
   vs_time_ps remaining_ps; /* of the step in progress; -1 when no step has started */
   bool queued;
   work_t *next;
+  /* Optional split of the step's time among stages (cpu_part), in order of execution; the
+   * step's own stage is used when there are none. */
+  uint8_t n_parts;
+  int8_t part_stage[4];
+  vs_time_ps part_ps[4];
+  vs_time_ps part_progress;
 };
 
 /* Credit scheduler priorities, as in sched_credit.c. */

@@ -9,6 +9,7 @@
 #include "domain.h"
 #include "host.h"
 #include "mm1.h"
+#include "net.h"
 #include "platform.h"
 #include "sched.h"
 
@@ -28,7 +29,18 @@ typedef struct {
   sched_cfg sched;
   domain_cfg domains[HOST_MAX_DOMAINS];
   size_t n_domains;
+  link_cfg link;
+  nic_cfg nic;
+  bridge_cfg bridge;
+  netback_cfg netback;
+  netfront_cfg netfront;
+  tcp_cfg tcp;
+  flow_cfg flows[NET_MAX_FLOWS];
+  size_t n_flows;
 } vs_config;
+
+/* The network part of a config, pointing into it. */
+net_cfg vs_config_net(const vs_config *cfg);
 
 extern const cfg_section vs_schema[];
 

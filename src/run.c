@@ -21,16 +21,33 @@ typedef struct {
 } run_model;
 
 static void run_mm1_free(void *m) { mm1_free(m); }
-static void run_host_free(void *m) { host_free(m); }
+typedef struct {
+  host_t *h;
+  net_t *net;
+  net_cfg ncfg;
+} run_vio;
+
+static void run_vio_free(void *m) {
+  run_vio *v = m;
+  net_free(v->net);
+  host_free(v->h);
+  free(v);
+}
 
 static run_model run_build(sim_t *sim, const vs_config *cfg) {
   switch ((vs_model_kind)cfg->sim.model) {
   case VS_MODEL_MM1:
     return (run_model){mm1_new(sim, &cfg->mm1), run_mm1_free};
   case VS_MODEL_VIO: {
-    host_t *h = host_new(sim, &cfg->platform, &cfg->sched, cfg->domains, cfg->n_domains);
-    host_start(h);
-    return (run_model){h, run_host_free};
+    run_vio *v = vs_xcalloc(1, sizeof *v);
+    v->h = host_new(sim, &cfg->platform, &cfg->sched, cfg->domains, cfg->n_domains);
+    v->ncfg = vs_config_net(cfg);
+    if (cfg->n_flows > 0) {
+      vs_time_ps sample = (vs_time_ps)(cfg->sim.sample_ms * (double)VS_PS_PER_MS + 0.5);
+      v->net = net_new(sim, v->h, &v->ncfg, sample);
+    }
+    host_start(v->h);
+    return (run_model){v, run_vio_free};
   }
   }
   VS_ASSERT(0, "unknown model %d", cfg->sim.model);
