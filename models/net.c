@@ -65,7 +65,7 @@ static void net_warmup(sim_t *sim, void *ctx) {
   net->link.dir[0].bytes = net->link.dir[1].bytes = 0;
   for (int i = 0; i < net->n_vifs; i++) {
     vif_t *v = net->vifs[i];
-    v->qdisc_drops = v->netback_drops = v->notify_front = v->notify_back = v->rx_packets = v->tx_packets = 0;
+    v->qdisc_drops = v->netback_drops = v->notify_rx = v->notify_tx = v->notify_back = v->rx_packets = v->tx_packets = 0;
     stats_tw_reset(&v->rx_ring_posted, sim_now(sim));
   }
   for (int i = 0; i < net->n_flows; i++) {
@@ -122,6 +122,18 @@ static void net_report(sim_t *sim, void *ctx) {
   }
   double cores = host_busy_cores(h);
   sim_metric(sim, "cores_per_gbit", goodput > 0 ? cores / goodput : 0);
+  /* The same counting only the driver domain and the domains that end flows. */
+  vs_time_ps io_ps = 0;
+  for (int d = 0; d < h->n_domains; d++) {
+    domain_t *dom = h->domains[d];
+    bool io = dom == net->driver;
+    for (int i = 0; i < net->n_stacks; i++) io |= net->stacks[i]->dom == dom;
+    if (!io) continue;
+    for (int v = 0; v < dom->n_vcpus; v++) io_ps += dom->vcpus[v]->busy_ps;
+  }
+  double io_cores = (double)io_ps / (span_s * (double)VS_PS_PER_S);
+  sim_metric(sim, "io_cores", io_cores);
+  sim_metric(sim, "io_cores_per_gbit", goodput > 0 ? io_cores / goodput : 0);
   sim_metric(sim, "tcp_retransmits", (double)retrans);
   sim_metric(sim, "tcp_timeouts", (double)timeouts);
   double n = stats_hist_count(&all);
@@ -135,11 +147,13 @@ static void net_report(sim_t *sim, void *ctx) {
   sim_metric(sim, "packets_in_flight", (double)net->pool.alive);
   double pkts = data_pkts > 0 ? (double)data_pkts : 1;
   sim_metric(sim, "nic.interrupts_per_packet", (double)net->nic.interrupts / pkts);
-  uint64_t nf = 0, nb = 0, evs = 0;
+  uint64_t nrx = 0, ntx = 0, nb = 0, evs = 0, rxp = 0;
   for (int i = 0; i < net->n_vifs; i++) {
     vif_t *v = net->vifs[i];
-    nf += v->notify_front;
+    nrx += v->notify_rx;
+    ntx += v->notify_tx;
     nb += v->notify_back;
+    rxp += v->rx_packets;
     snprintf(name, sizeof name, "vif%d.queue_drops", i);
     sim_metric(sim, name, (double)v->qdisc_drops);
     snprintf(name, sizeof name, "vif%d.netback_drops", i);
@@ -150,7 +164,10 @@ static void net_report(sim_t *sim, void *ctx) {
     sim_metric(sim, name, (double)v->rx_target);
   }
   for (int i = 0; i < h->n_ports; i++) evs += h->ports[i].sends;
-  sim_metric(sim, "notify.to_guest_per_packet", (double)nf / pkts);
+  /* Notifications per packet the vifs carried to the guests (data and ACKs alike). */
+  double vpk = rxp > 0 ? (double)rxp : 1;
+  sim_metric(sim, "notify.rx_per_packet", (double)nrx / vpk);
+  sim_metric(sim, "notify.tx_done_per_packet", (double)ntx / pkts);
   sim_metric(sim, "notify.to_driver_per_packet", (double)nb / pkts);
   sim_metric(sim, "evtchn.sends_per_packet", (double)evs / pkts);
   uint64_t misses = 0;
@@ -175,6 +192,9 @@ static double net_probe_goodput(void *ctx, vs_time_ps now) {
   /* app_bytes is reset at warm-up: restart the difference there. */
   uint64_t d = b >= np->last_bytes ? b - np->last_bytes : b;
   np->last_bytes = b;
+#ifndef NDEBUG
+  net_check_invariants(net); /* debug builds: at every sample, not only at the end */
+#endif
   return (double)d * 8;
 }
 

@@ -81,6 +81,7 @@ typedef struct {
 
 typedef struct {
   bool timestamps;
+  bool sack;
   int64_t rcvbuf_kib, sndbuf_kib;
   int64_t init_cwnd;
   double min_rto_ms, delack_ms;
@@ -223,7 +224,7 @@ struct vif {
   work_t front_poll;
   uint32_t front_polled;
   /* counters */
-  uint64_t qdisc_drops, netback_drops, notify_front, notify_back, rx_packets, tx_packets;
+  uint64_t qdisc_drops, netback_drops, notify_rx, notify_tx, notify_back, rx_packets, tx_packets;
   stats_tw rx_ring_posted; /* buffers posted and not yet used, time-weighted */
 };
 
@@ -261,8 +262,13 @@ typedef struct {
   bool rtt_timing;
   vs_time_ps rto_deadline_ps;
   sim_event_id rto_ev;
+  vs_time_ps rto_ev_at; /* when the pending timer event fires (it may precede the deadline) */
   int backoff;
   uint64_t retransmits, timeouts, fast_retransmits;
+  /* SACK scoreboard: sorted, disjoint ranges above snd_una the receiver holds */
+  tcp_range sb[64];
+  int n_sb;
+  uint64_t rexmit_high; /* holes below this were retransmitted in this recovery */
 } tcp_sender;
 
 typedef struct {
@@ -274,6 +280,7 @@ typedef struct {
   uint32_t ooo_n;
   uint32_t unacked_segs;
   uint64_t adv_right_edge; /* rcv_nxt + window last advertised */
+  uint64_t last_ooo_seq;   /* latest out-of-order arrival, reported first in SACK */
   vs_time_ps delack_deadline_ps;
   sim_event_id delack_ev;
   uint64_t acks_sent, dup_acks_sent;

@@ -193,7 +193,7 @@ static bool netback_rx_done(host_t *h, vcpu_t *v, work_t *w) {
     if (!touched[i]) continue;
     vif_t *vif = net->vifs[i];
     if (ring_push_responses(&vif->rx)) {
-      vif->notify_front++;
+      vif->notify_rx++;
       evtchn_send(h, vif->port_front);
     }
     if (vif->queue_stopped && !netback_queue_full(net, vif)) netback_wake_queue(net, vif);
@@ -261,7 +261,7 @@ static bool netback_tx_done_step(host_t *h, vcpu_t *v, work_t *w) {
       vif->tx.rsp_prod_pvt += vif->tx_done_n;
       vif->tx_done_n = 0;
       if (ring_push_responses(&vif->tx)) {
-        vif->notify_front++;
+        vif->notify_tx++;
         evtchn_send(h, vif->port_front);
       }
     }

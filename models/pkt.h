@@ -47,6 +47,8 @@ struct pkt {
   int8_t buf_owner;     /* PKT_BUF_*: who gets buf back when the packet is done with it */
   int32_t ring_slot;    /* slot or grant it occupies on a ring, -1 none */
   bool retransmit;
+  uint8_t n_sack;          /* SACK blocks carried by an ACK */
+  uint64_t sack_lo[4], sack_hi[4];
 };
 
 typedef struct {

@@ -1,10 +1,14 @@
 /* tcp.c: TCP endpoints and the stack they run in.
  *
- * TCP is NewReno (RFC 6582) as Linux 2.6.24 runs it for a bulk transfer without SACK: slow
- * start by one segment per ACK of new data, congestion avoidance by one segment per window,
- * fast retransmit on the third duplicate ACK with window inflation and partial-ACK
- * retransmission, a retransmission timeout from Jacobson/Karels RTT estimation (Karn's rule,
- * Linux's 200 ms minimum, exponential backoff) with go-back-N after it. Receivers delay ACKs
+ * TCP is NewReno (RFC 6582): slow start by one segment per ACK of new data, congestion
+ * avoidance by one segment per window, fast retransmit on the third duplicate ACK with window
+ * inflation and partial-ACK retransmission, a retransmission timeout from Jacobson/Karels RTT
+ * estimation (Karn's rule, Linux's 200 ms minimum, exponential backoff) with go-back-N after
+ * it. With tcp.sack on (Linux's default), receivers report up to four SACK blocks and the
+ * sender recovers as RFC 6675 does, simplified: on entering recovery cwnd = ssthresh; every
+ * hole below the highest SACKed byte counts as lost; while the pipe (outstanding bytes not
+ * SACKed and not lost, plus retransmissions) has room, the next unretransmitted hole is sent,
+ * then new data. Without SACK, NewReno recovers one hole per round trip. Receivers delay ACKs
  * (one per delack_segments full segments or delack_ms), ACK at once on out-of-order data or
  * when filling a hole, advertise the free socket buffer and send a window update when a read
  * doubles a window that had fallen below half the buffer (tcp_cleanup_rbuf). Connections start
@@ -16,6 +20,7 @@
  * application's reads and writes (a netperf-like loop of msg_bytes calls copying to or from its
  * buffer) in user steps on the domain's last VCPU. */
 #include <math.h>
+#include <string.h>
 
 #include "cpu.h"
 #include "net.h"
@@ -23,7 +28,8 @@
 #define TCP_OFF(f) offsetof(tcp_cfg, f)
 const cfg_param tcp_params[] = {
     {"timestamps", CFG_BOOL, "", 0, 0, "true", "TCP timestamps option (12 bytes per segment; Linux default on)", TCP_OFF(timestamps), NULL},
-    {"rcvbuf_kib", CFG_INT, "kib", 4, 1048576, "1024", "receive socket buffer: the largest window advertised", TCP_OFF(rcvbuf_kib), NULL},
+    {"sack", CFG_BOOL, "", 0, 0, "true", "selective acknowledgements and SACK-based loss recovery (Linux default on); false: NewReno only", TCP_OFF(sack), NULL},
+    {"rcvbuf_kib", CFG_INT, "kib", 1, 1048576, "1024", "receive socket buffer: the largest window advertised", TCP_OFF(rcvbuf_kib), NULL},
     {"sndbuf_kib", CFG_INT, "kib", 4, 1048576, "1024", "send socket buffer of a guest sender", TCP_OFF(sndbuf_kib), NULL},
     {"init_cwnd", CFG_INT, "", 1, 1000, "3", "initial congestion window, segments (RFC 3390 for 1460-byte segments)", TCP_OFF(init_cwnd), NULL},
     {"min_rto_ms", CFG_FLOAT, "ms", 1, 1e5, "200", "least retransmission timeout (Linux TCP_RTO_MIN)", TCP_OFF(min_rto_ms), NULL},
@@ -104,6 +110,32 @@ static void tcp_send_ack(net_t *net, flow_t *f) {
   r->adv_right_edge = r->rcv_nxt + w;
   r->unacked_segs = 0;
   r->acks_sent++;
+  if (net->cfg->tcp.sack && r->ooo) {
+    /* Merge the out-of-order queue into ranges; the one holding the latest arrival first,
+     * then the others from the highest down (RFC 2018). */
+    uint64_t lo[64], hi[64];
+    int n = 0;
+    for (pkt_t *q = r->ooo; q; q = q->next) {
+      if (n > 0 && q->seq <= hi[n - 1]) {
+        if (q->seq + q->len > hi[n - 1]) hi[n - 1] = q->seq + q->len;
+      } else if (n < 64) {
+        lo[n] = q->seq;
+        hi[n++] = q->seq + q->len;
+      }
+    }
+    int first = -1;
+    for (int i = 0; i < n; i++)
+      if (r->last_ooo_seq >= lo[i] && r->last_ooo_seq < hi[i]) first = i;
+    if (first >= 0) {
+      p->sack_lo[p->n_sack] = lo[first];
+      p->sack_hi[p->n_sack++] = hi[first];
+    }
+    for (int i = n - 1; i >= 0 && p->n_sack < 4; i--) {
+      if (i == first) continue;
+      p->sack_lo[p->n_sack] = lo[i];
+      p->sack_hi[p->n_sack++] = hi[i];
+    }
+  }
   tcp_emit(net, f, p);
 }
 
@@ -111,15 +143,126 @@ static void tcp_send_ack(net_t *net, flow_t *f) {
 
 static void tcp_rto_fire(sim_t *sim, void *ctx, uint64_t arg);
 
+/* The timer is lazy: re-arming moves a deadline, and the pending event, when it fires early,
+ * re-schedules itself for the deadline. Only a deadline earlier than the pending event moves
+ * the event. */
 static void tcp_arm_rto(net_t *net, flow_t *f) {
   tcp_sender *s = &f->snd;
   s->rto_deadline_ps = sim_now(net->sim) + (s->rto_ps << s->backoff);
-  if (!s->rto_ev) s->rto_ev = sim_at(net->sim, s->rto_deadline_ps, tcp_rto_fire, f, 0);
+  if (s->rto_ev && s->rto_ev_at > s->rto_deadline_ps) {
+    sim_cancel(net->sim, s->rto_ev);
+    s->rto_ev = 0;
+  }
+  if (!s->rto_ev) {
+    s->rto_ev = sim_at(net->sim, s->rto_deadline_ps, tcp_rto_fire, f, 0);
+    s->rto_ev_at = s->rto_deadline_ps;
+  }
+}
+
+/* ---- SACK scoreboard ---- */
+
+static void tcp_sb_add(tcp_sender *s, uint64_t lo, uint64_t hi) {
+  if (hi <= s->snd_una) return;
+  if (lo < s->snd_una) lo = s->snd_una;
+  tcp_range out[64];
+  int n = 0;
+  bool placed = false;
+  for (int i = 0; i < s->n_sb; i++) {
+    tcp_range r = s->sb[i];
+    if (r.seq + r.len < lo) {
+      out[n++] = r;
+    } else if (hi < r.seq) {
+      if (!placed && n < 64) out[n++] = (tcp_range){lo, hi - lo};
+      placed = true;
+      if (n < 64) out[n++] = r;
+    } else {
+      if (r.seq < lo) lo = r.seq;
+      if (r.seq + r.len > hi) hi = r.seq + r.len;
+    }
+  }
+  if (!placed && n < 64) out[n++] = (tcp_range){lo, hi - lo};
+  memcpy(s->sb, out, (size_t)n * sizeof out[0]);
+  s->n_sb = n;
+}
+
+static void tcp_sb_prune(tcp_sender *s) {
+  int k = 0;
+  for (int i = 0; i < s->n_sb; i++) {
+    tcp_range r = s->sb[i];
+    if (r.seq + r.len <= s->snd_una) continue;
+    if (r.seq < s->snd_una) {
+      r.len = r.seq + r.len - s->snd_una;
+      r.seq = s->snd_una;
+    }
+    s->sb[k++] = r;
+  }
+  s->n_sb = k;
+}
+
+/* Bytes SACKed, and bytes of holes in [from, highest SACKed byte). */
+static void tcp_sb_count(const tcp_sender *s, uint64_t from, uint64_t *sacked, uint64_t *holes) {
+  uint64_t sum = 0, h = 0, prev = s->snd_una;
+  for (int i = 0; i < s->n_sb; i++) {
+    sum += s->sb[i].len;
+    uint64_t a = prev > from ? prev : from, b = s->sb[i].seq;
+    if (b > a) h += b - a;
+    prev = s->sb[i].seq + s->sb[i].len;
+  }
+  *sacked = sum;
+  *holes = h;
+}
+
+/* The next hole at or after from, below the highest SACKed byte; false if none. */
+static bool tcp_sb_next_hole(const tcp_sender *s, uint64_t from, uint64_t *lo, uint64_t *hi) {
+  uint64_t prev = s->snd_una;
+  for (int i = 0; i < s->n_sb; i++) {
+    uint64_t a = prev > from ? prev : from, b = s->sb[i].seq;
+    if (b > a) {
+      *lo = a;
+      *hi = b;
+      return true;
+    }
+    prev = s->sb[i].seq + s->sb[i].len;
+  }
+  return false;
+}
+
+/* SACK recovery: fill the pipe with retransmissions of holes, then new data. */
+static void tcp_sack_output(net_t *net, flow_t *f) {
+  tcp_sender *s = &f->snd;
+  uint64_t mss = net->mss;
+  for (int guard = 0; guard < 1024; guard++) {
+    uint64_t sacked, lost;
+    tcp_sb_count(s, s->rexmit_high, &sacked, &lost);
+    uint64_t out = s->snd_max - s->snd_una;
+    uint64_t pipe = out > sacked + lost ? out - sacked - lost : 0;
+    if ((double)(pipe + mss) > s->cwnd) return;
+    uint64_t lo, hi;
+    if (tcp_sb_next_hole(s, s->rexmit_high, &lo, &hi)) {
+      uint64_t len = hi - lo < mss ? hi - lo : mss;
+      s->rtt_timing = false;
+      tcp_send_segment(net, f, lo, (uint32_t)len, true);
+      s->rexmit_high = lo + len;
+      continue;
+    }
+    uint64_t limit = s->snd_una + s->rwnd;
+    if (s->snd_max >= s->app_end || s->snd_max + mss > limit) return;
+    uint64_t len = s->app_end - s->snd_max < mss ? s->app_end - s->snd_max : mss;
+    tcp_send_segment(net, f, s->snd_max, (uint32_t)len, false);
+    s->snd_max += len;
+    s->snd_nxt = s->snd_max;
+    s->rexmit_high = s->rexmit_high > s->snd_una ? s->rexmit_high : s->snd_una;
+  }
 }
 
 static void tcp_output(net_t *net, flow_t *f) {
   tcp_sender *s = &f->snd;
   uint64_t mss = net->mss;
+  if (s->in_recovery && net->cfg->tcp.sack) {
+    tcp_sack_output(net, f);
+    if (!s->rto_deadline_ps && s->snd_max > s->snd_una) tcp_arm_rto(net, f);
+    return;
+  }
   for (;;) {
     uint64_t wnd = (uint64_t)s->cwnd < s->rwnd ? (uint64_t)s->cwnd : s->rwnd;
     uint64_t limit = s->snd_una + wnd;
@@ -158,6 +301,7 @@ static void tcp_rto_fire(sim_t *sim, void *ctx, uint64_t arg) {
   if (!s->rto_deadline_ps) return;
   if (sim_now(sim) < s->rto_deadline_ps) {
     s->rto_ev = sim_at(sim, s->rto_deadline_ps, tcp_rto_fire, f, 0);
+    s->rto_ev_at = s->rto_deadline_ps;
     return;
   }
   s->rto_deadline_ps = 0;
@@ -181,6 +325,7 @@ static void tcp_rto_fire(sim_t *sim, void *ctx, uint64_t arg) {
   s->recover = s->snd_max;
   s->dupacks = 0;
   s->snd_nxt = s->snd_una;
+  s->n_sb = 0;
   s->rtt_timing = false;
   if (s->backoff < 10) s->backoff++;
   tcp_output(net, f);
@@ -194,8 +339,11 @@ static void tcp_rcv_ack(net_t *net, flow_t *f, const pkt_t *p) {
   double mss = tcp_mss(net);
   uint64_t ack = p->ack;
   bool wnd_changed = p->wnd != s->rwnd;
+  bool sack = net->cfg->tcp.sack;
   s->rwnd = p->wnd;
   if (ack > s->snd_max) ack = s->snd_max;
+  if (sack)
+    for (int i = 0; i < p->n_sack; i++) tcp_sb_add(s, p->sack_lo[i], p->sack_hi[i]);
   if (ack > s->snd_una) {
     double acked = (double)(ack - s->snd_una);
     vs_time_ps now = sim_now(net->sim);
@@ -219,7 +367,7 @@ static void tcp_rcv_ack(net_t *net, flow_t *f, const pkt_t *p) {
         s->in_recovery = false;
         s->cwnd = s->ssthresh;
         s->dupacks = 0;
-      } else {
+      } else if (!sack) {
         s->snd_una = ack;
         tcp_retransmit_head(net, f); /* partial ACK: the next hole */
         s->cwnd = fmax(s->cwnd - acked + mss, mss);
@@ -233,6 +381,8 @@ static void tcp_rcv_ack(net_t *net, flow_t *f, const pkt_t *p) {
     }
     s->snd_una = ack;
     if (s->snd_nxt < s->snd_una) s->snd_nxt = s->snd_una;
+    if (s->rexmit_high < s->snd_una) s->rexmit_high = s->snd_una;
+    tcp_sb_prune(s);
     if (s->snd_una == s->snd_max)
       s->rto_deadline_ps = 0;
     else
@@ -243,12 +393,17 @@ static void tcp_rcv_ack(net_t *net, flow_t *f, const pkt_t *p) {
     if (!s->in_recovery && s->dupacks == 3 && s->snd_una >= s->recover) {
       double flight = (double)(s->snd_max - s->snd_una);
       s->ssthresh = fmax(flight / 2, 2 * mss);
-      s->cwnd = s->ssthresh + 3 * mss;
       s->recover = s->snd_max;
       s->in_recovery = true;
       s->fast_retransmits++;
-      tcp_retransmit_head(net, f);
-    } else if (s->in_recovery) {
+      if (sack) {
+        s->cwnd = s->ssthresh;
+        s->rexmit_high = s->snd_una;
+      } else {
+        s->cwnd = s->ssthresh + 3 * mss;
+        tcp_retransmit_head(net, f);
+      }
+    } else if (s->in_recovery && !sack) {
       s->cwnd += mss;
     }
   }
@@ -305,6 +460,7 @@ static void tcp_rcv_data(net_t *net, flow_t *f, pkt_t *p) {
     /* Out of order: keep it sorted, ACK at once (a duplicate ACK). */
     pkt_t **pp = &r->ooo;
     while (*pp && (*pp)->seq < p->seq) pp = &(*pp)->next;
+    r->last_ooo_seq = p->seq;
     if (*pp && (*pp)->seq == p->seq) {
       net_pkt_release(net, p, PKT_DELIVERED);
     } else {

@@ -2,7 +2,9 @@
 #ifndef VS_VIO_UTIL_H
 #define VS_VIO_UTIL_H
 
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "config.h"
