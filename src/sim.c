@@ -98,7 +98,8 @@ static void sim_pool_grow(sim_t *sim) {
   sim->free_head = old;
   sim->pool_cap = cap;
   /* The heap array starts SIM_HEAP_PAD entries past a 64-byte boundary. */
-  sim_hent *mem = aligned_alloc(64, ((size_t)cap + SIM_HEAP_PAD) * sizeof *mem + 64);
+  size_t bytes = ((size_t)cap + SIM_HEAP_PAD) * sizeof(sim_hent);
+  sim_hent *mem = aligned_alloc(64, (bytes + 63) / 64 * 64); /* C11: a multiple of the alignment */
   VS_ASSERT(mem != NULL, "out of memory for %u pending events", cap);
   if (sim->heap) memcpy(mem + SIM_HEAP_PAD, sim->heap, sim->heap_n * sizeof *mem);
   free(sim->heap_mem);
