@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <math.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -120,7 +121,9 @@ void out_write_manifest(FILE *f, const vs_config *cfg, const char *config_path, 
   out_json_number(f, res->wall_s);
   fprintf(f, ",\n  \"events_per_wall_s\": ");
   out_json_number(f, res->wall_s > 0 ? (double)events / res->wall_s : NAN);
-  fprintf(f, "\n}\n");
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  fprintf(f, ",\n  \"peak_rss_kib\": %ld\n}\n", ru.ru_maxrss);
 }
 
 bool out_mkdirs(const char *dir) {

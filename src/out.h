@@ -4,8 +4,8 @@
  *                   per metric its mean, sd, and the confidence interval's low and high ends.
  *   timeseries.csv  replication,time_ms,<probe>...: the sampled probes.
  *   manifest.json   version, git revision, config file and hash, seed, replications, events,
- *                   the resolved config; wall-clock fields last (they alone differ between
- *                   two runs of the same config and seed).
+ *                   the resolved config; wall-clock time, events per wall second and peak
+ *                   memory last (they alone differ between two runs of the same config and seed).
  */
 #ifndef VS_OUT_H
 #define VS_OUT_H

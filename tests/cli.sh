@@ -27,8 +27,8 @@ YAML
 for f in summary.csv timeseries.csv; do
   if cmp -s "$work/a/$f" "$work/b/$f"; then ok; else bad "$f differs between identical runs"; fi
 done
-if diff <(grep -v -e wall_s -e events_per_wall "$work/a/manifest.json") \
-        <(grep -v -e wall_s -e events_per_wall "$work/b/manifest.json") > /dev/null; then ok; else bad "manifest differs"; fi
+if diff <(grep -v -e wall_s -e events_per_wall -e peak_rss "$work/a/manifest.json") \
+        <(grep -v -e wall_s -e events_per_wall -e peak_rss "$work/b/manifest.json") > /dev/null; then ok; else bad "manifest differs"; fi
 grep -q '"seed": 5' "$work/a/manifest.json" && grep -q '"config_hash"' "$work/a/manifest.json" \
   && grep -q '"version"' "$work/a/manifest.json" && grep -q '"duration_ms": 50' "$work/a/manifest.json" && ok \
   || bad "manifest lacks seed, hash, version or resolved config"

@@ -44,20 +44,10 @@ static void test_ceiling(void) {
     snprintf(yaml, sizeof yaml,
              "base: %s/configs/tests/zero-cost.yaml\n"
              "sched: {mode: %s}\ntcp: {timestamps: %s}\nlink: {mtu: %d}\n%s",
-             SRC, cases[i].mode, cases[i].ts ? "true" : "false", cases[i].mtu,
-             native ? "domains: [{name: dom0, role: guest, vcpus: 2}]\nflows: [{name: rx1, guest: dom0}]\n" : "");
-    if (native) {
-      /* native mode takes one domain: replace the list rather than merge into it */
-      snprintf(yaml, sizeof yaml,
-               "base: %s/configs/platform/xeon5300-2s.yaml\n"
-               "platform: {l2_hit_cycles: 0, l2_same_socket_cycles: 0, l2_other_socket_cycles: 0, mem_cycles: 0}\n"
-               "sched: {mode: native, native_switch_cycles: 0, upcall_cycles: 0}\n"
-               "nic: {rx_instr: 0, tx_instr: 0}\n"
-               "tcp: {rx_instr: 0, tx_instr: 0, ack_instr: 0, syscall_instr: 0, copy_instr_per_kib: 0, timestamps: %s}\n"
-               "link: {mtu: %d}\nsim: {model: vio, duration_ms: 300, warmup_ms: 100}\n"
-               "domains: [{name: os, vcpus: 2, workload: net}]\nflows: [{name: rx1, guest: os}]\n",
+             SRC, cases[i].mode, cases[i].ts ? "true" : "false", cases[i].mtu, "");
+    if (native)
+      snprintf(yaml, sizeof yaml, "base: %s/configs/tests/zero-cost-native.yaml\ntcp: {timestamps: %s, rcvbuf_kib: 1024}\nlink: {mtu: %d}\n",
                SRC, cases[i].ts ? "true" : "false", cases[i].mtu);
-    }
     run_result r = run_cfg(yaml, 1);
     double mss = cases[i].mtu - 40 - (cases[i].ts ? 12 : 0);
     double ceiling = 10.0 * mss / (mss + 40 + (cases[i].ts ? 12 : 0) + 38);
