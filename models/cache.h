@@ -1,12 +1,15 @@
 /* cache.h: where data is, and what it costs to reach it.
  *
- * Data is tracked in buffers (a packet buffer, a page, a ring, a working set), not lines: a
- * buffer is resident in an L2 as a whole, kept in that L2's LRU list, and counted against its
- * capacity. An access names the bytes it touches; the cost is the number of lines touched
- * times the cost of the place the buffer was found (this L2, another L2 on the socket, another
- * socket, memory). A write also takes ownership: other L2s' copies are invalidated. A device
- * (DMA) write puts the buffer in memory only.
- * All operations are O(1) apart from evictions, which are O(buffers evicted); none allocates. */
+ * Data is tracked in buffers (a packet buffer, a page, a ring, a working set), not lines. An
+ * L2 holds a prefix of a buffer's lines (reading a packet's headers brings those lines only),
+ * keeps its buffers in LRU order and counts their lines against its capacity. An access names
+ * the bytes it touches from the start of the buffer; its cost is, for each place its lines are
+ * found (this L2, another L2 on the socket, another socket, memory), that place's latency for
+ * the first line and its streaming cost for each further line (sequential copies are
+ * prefetched and bandwidth-bound). A write takes ownership: other L2s' copies are invalidated.
+ * A device (DMA) write puts the buffer in memory only.
+ * All operations are O(L2 caches) apart from evictions, which are O(buffers evicted); none
+ * allocates. */
 #ifndef VS_CACHE_H
 #define VS_CACHE_H
 

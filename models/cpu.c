@@ -10,7 +10,7 @@ void cpu_work_init(work_t *w, work_start_fn start, work_done_fn done, void *ctx,
 }
 
 bool cpu_has_work(const vcpu_t *v) {
-  return v->cur || v->overhead_ps > 0 || v->q_head[WORK_KERNEL] || v->q_head[WORK_USER];
+  return v->cur || v->overhead_ps > 0 || v->notify_ps > 0 || v->q_head[WORK_KERNEL] || v->q_head[WORK_USER];
 }
 
 static void cpu_push(vcpu_t *v, work_t *w, bool front) {
@@ -62,7 +62,7 @@ static vs_time_ps cpu_account(host_t *h, pcpu_t *p) {
   if (p->cur && p->seg_stage >= 0) {
     p->busy_ps += dt;
     p->cur->busy_ps += dt;
-    work_t *w = p->seg_overhead ? NULL : p->cur->cur;
+    work_t *w = p->seg_kind != SEG_WORK ? NULL : p->cur->cur;
     if (w && w->n_parts > 0)
       cpu_account_parts(p->cur->dom, w, dt);
     else
@@ -84,11 +84,16 @@ static void cpu_dispatch(host_t *h, pcpu_t *p) {
     return;
   }
   vs_time_ps dt;
-  p->seg_overhead = v->overhead_ps > 0;
-  if (p->seg_overhead) {
+  if (v->overhead_ps > 0) {
+    p->seg_kind = SEG_SWITCH;
     p->seg_stage = h->stage_switch;
     dt = v->overhead_ps;
+  } else if (v->notify_ps > 0) {
+    p->seg_kind = SEG_NOTIFY;
+    p->seg_stage = h->stage_evtchn;
+    dt = v->notify_ps;
   } else {
+    p->seg_kind = SEG_WORK;
     /* Kernel work first: an interrupted user step goes back to the head of its queue. */
     if (v->cur && v->cur->klass == WORK_USER && v->q_head[WORK_KERNEL]) {
       cpu_push(v, v->cur, true);
@@ -124,8 +129,10 @@ static void cpu_step_done(sim_t *sim, void *ctx, uint64_t arg) {
   vcpu_t *v = p->cur;
   p->step_ev = 0;
   cpu_account(h, p);
-  if (p->seg_overhead) {
+  if (p->seg_kind == SEG_SWITCH) {
     v->overhead_ps = 0;
+  } else if (p->seg_kind == SEG_NOTIFY) {
+    v->notify_ps = 0;
   } else {
     /* w stays v->cur while done() runs; if done() enqueues it again it waits in its queue. */
     work_t *w = v->cur;
@@ -147,7 +154,7 @@ void cpu_enqueue(host_t *h, vcpu_t *v, work_t *w) {
   case VCPU_RUNNING: {
     pcpu_t *p = &h->pcpus[v->processor];
     /* An interrupt: kernel work preempts a user step in progress. */
-    if (w->klass == WORK_KERNEL && !p->seg_overhead && v->cur && v->cur->klass == WORK_USER && p->step_ev != 0) {
+    if (w->klass == WORK_KERNEL && p->seg_kind == SEG_WORK && v->cur && v->cur->klass == WORK_USER && p->step_ev != 0) {
       cpu_stop(h, p);
       cpu_dispatch(h, p);
     }
@@ -165,8 +172,10 @@ void cpu_stop(host_t *h, pcpu_t *p) {
   }
   vs_time_ps dt = cpu_account(h, p);
   vcpu_t *v = p->cur;
-  if (p->seg_overhead) {
+  if (p->seg_kind == SEG_SWITCH) {
     v->overhead_ps -= dt;
+  } else if (p->seg_kind == SEG_NOTIFY) {
+    v->notify_ps -= dt;
   } else {
     v->cur->remaining_ps -= dt;
     VS_ASSERT(v->cur->remaining_ps >= 0, "step overran by %lld ps", (long long)-v->cur->remaining_ps);
@@ -201,6 +210,11 @@ void cpu_flush(host_t *h) {
     vs_time_ps dt = cpu_account(h, p);
     vcpu_t *v = p->cur;
     /* Keep the pending event; just move the accounting origin and the remaining time. */
-    if (p->seg_overhead) v->overhead_ps -= dt; else v->cur->remaining_ps -= dt;
+    if (p->seg_kind == SEG_SWITCH)
+      v->overhead_ps -= dt;
+    else if (p->seg_kind == SEG_NOTIFY)
+      v->notify_ps -= dt;
+    else
+      v->cur->remaining_ps -= dt;
   }
 }

@@ -34,9 +34,10 @@ int evtchn_bind(host_t *h, vcpu_t *v, evtchn_handler_fn handler, void *ctx) {
   return port;
 }
 
-bool evtchn_send(host_t *h, int port) {
+bool evtchn_send(host_t *h, int port, vcpu_t *from) {
   evtchn_port *p = &h->ports[port];
   p->sends++;
+  if (from) from->notify_ps += platform_cycles_ps(h->plat, h->sc->evtchn_send_cycles);
   if (p->pending) {
     p->coalesced++;
     return false;

@@ -13,8 +13,10 @@
 void evtchn_vcpu_init(host_t *h, vcpu_t *v);
 /* Bind a new port to v (XenLinux binds every port to VCPU0 by default). */
 int evtchn_bind(host_t *h, vcpu_t *v, evtchn_handler_fn handler, void *ctx);
-/* Notify the port. Returns true if this send made it pending, false if it coalesced. */
-bool evtchn_send(host_t *h, int port);
+/* Notify the port. from: the VCPU making the notify hypercall, which pays
+ * sched.evtchn_send_cycles for it; NULL for a device interrupt. Returns true if this send made
+ * the port pending, false if it coalesced. */
+bool evtchn_send(host_t *h, int port, vcpu_t *from);
 const evtchn_port *evtchn_get(const host_t *h, int port);
 void evtchn_reset_counts(host_t *h);
 

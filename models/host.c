@@ -161,6 +161,7 @@ host_t *host_new(sim_t *sim, const platform_cfg *pl, const sched_cfg *sc, const 
   h->cache = cache_new(pl, (int)n_domains);
   h->stage_switch = host_stage(h, "switch");
   h->stage_upcall = host_stage(h, "upcall");
+  h->stage_evtchn = host_stage(h, "evtchn_send");
   for (int i = 0; i < h->n_pcpus; i++) {
     pcpu_t *p = &h->pcpus[i];
     p->id = i;

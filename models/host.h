@@ -37,6 +37,7 @@ typedef struct work work_t;
 typedef struct domain domain_t;
 
 typedef enum { WORK_KERNEL = 0, WORK_USER = 1, WORK_CLASSES = 2 } work_class;
+enum { SEG_WORK = 0, SEG_SWITCH = 1, SEG_NOTIFY = 2 };
 
 /* Returns the time the next step needs on a physical CPU (>= 0). */
 typedef vs_time_ps (*work_start_fn)(host_t *h, vcpu_t *v, work_t *w);
@@ -84,6 +85,7 @@ struct vcpu {
   work_t *q_head[WORK_CLASSES], *q_tail[WORK_CLASSES];
   work_t *cur;            /* item whose step is in progress (possibly interrupted) */
   vs_time_ps overhead_ps; /* switch-in cost still to run before work resumes */
+  vs_time_ps notify_ps;   /* cost of notify hypercalls made by finished steps, still to run */
   /* event channels */
   int pending_ports[HOST_MAX_PORTS];
   int n_pending;
@@ -121,7 +123,7 @@ typedef struct {
   bool schedule_raised;
   vs_time_ps seg_from_ps; /* start of the segment being accounted */
   int seg_stage;          /* stage of that segment, -1 idle */
-  bool seg_overhead;      /* the segment is switch-in overhead, not a work step */
+  int seg_kind;           /* SEG_WORK, SEG_SWITCH (switch-in overhead) or SEG_NOTIFY */
   int ticks;
   vs_time_ps busy_ps;
   uint64_t switches;
@@ -174,7 +176,7 @@ struct host {
   vcpu_t *vcpus[HOST_MAX_VCPUS];
   const char *stage_names[HOST_MAX_STAGES];
   int n_stages;
-  int stage_switch, stage_upcall; /* built-in stages */
+  int stage_switch, stage_upcall, stage_evtchn; /* built-in stages */
   /* credit scheduler, system-wide (csched_private) */
   int credit_total; /* credits handed out per accounting period */
   int credit_balance;

@@ -368,8 +368,8 @@ void netback_tx_done(net_t *net, int vif, uint16_t slot); /* NIC finished a gues
 /* netfront.c: the guest's side */
 void netfront_init(net_t *net, vif_t *vif);
 /* The stack hands a packet to netfront for transmission. */
-void netfront_xmit(net_t *net, vif_t *vif, pkt_t *p);
-void netfront_refill(net_t *net, vif_t *vif);
+void netfront_xmit(net_t *net, vif_t *vif, pkt_t *p, vcpu_t *from);
+void netfront_refill(net_t *net, vif_t *vif, vcpu_t *from);
 /* Handler of the vif's event channel in the guest (netif_int). */
 void netfront_irq(host_t *h, void *ctx);
 

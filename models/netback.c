@@ -194,7 +194,7 @@ static bool netback_rx_done(host_t *h, vcpu_t *v, work_t *w) {
     vif_t *vif = net->vifs[i];
     if (ring_push_responses(&vif->rx)) {
       vif->notify_rx++;
-      evtchn_send(h, vif->port_front);
+      evtchn_send(h, vif->port_front, v);
     }
     if (vif->queue_stopped && !netback_queue_full(net, vif)) netback_wake_queue(net, vif);
   }
@@ -262,7 +262,7 @@ static bool netback_tx_done_step(host_t *h, vcpu_t *v, work_t *w) {
       vif->tx_done_n = 0;
       if (ring_push_responses(&vif->tx)) {
         vif->notify_tx++;
-        evtchn_send(h, vif->port_front);
+        evtchn_send(h, vif->port_front, v);
       }
     }
     if (ring_final_check_requests(&vif->tx)) more = true;

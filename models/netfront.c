@@ -37,7 +37,7 @@ static uint32_t netfront_rx_to_post(const vif_t *vif) {
 }
 
 /* network_alloc_rx_buffers */
-void netfront_refill(net_t *net, vif_t *vif) {
+void netfront_refill(net_t *net, vif_t *vif, vcpu_t *from) {
   uint32_t n = netfront_rx_to_post(vif);
   if (n == 0 || n < vif->rx_target / 2) return;
   if (vif->rx.req_prod_pvt - vif->rx.rsp_prod < vif->rx_target / 4) {
@@ -55,23 +55,23 @@ void netfront_refill(net_t *net, vif_t *vif) {
             vif->rx.req_prod_pvt - vif->rx.rsp_cons);
   if (ring_push_requests(&vif->rx)) {
     vif->notify_back++;
-    evtchn_send(net->h, vif->port_back);
+    evtchn_send(net->h, vif->port_back, from);
   }
 }
 
-static void netfront_tx_place(net_t *net, vif_t *vif, pkt_t *p) {
+static void netfront_tx_place(net_t *net, vif_t *vif, pkt_t *p, vcpu_t *from) {
   uint32_t slot = vif->tx.req_prod_pvt & vif->tx.mask;
   vif->tx_req_pkt[slot] = p;
   p->ring_slot = (int32_t)slot;
   vif->tx.req_prod_pvt++;
   if (ring_push_requests(&vif->tx)) {
     vif->notify_back++;
-    evtchn_send(net->h, vif->port_back);
+    evtchn_send(net->h, vif->port_back, from);
   }
   if (vif->tx.req_prod_pvt - vif->tx.rsp_cons >= NF_TX_STOP) vif->front_tx_stopped = true;
 }
 
-void netfront_xmit(net_t *net, vif_t *vif, pkt_t *p) {
+void netfront_xmit(net_t *net, vif_t *vif, pkt_t *p, vcpu_t *from) {
   if (vif->front_tx_stopped || vif->guest_qdisc.n > 0) {
     if (vif->guest_qdisc.n >= (uint32_t)net->cfg->netfront.txqueuelen) {
       net_pkt_release(net, p, PKT_NETFRONT_DROP);
@@ -80,17 +80,17 @@ void netfront_xmit(net_t *net, vif_t *vif, pkt_t *p) {
     pktq_push(&vif->guest_qdisc, p);
     return;
   }
-  netfront_tx_place(net, vif, p);
+  netfront_tx_place(net, vif, p, from);
 }
 
 /* network_tx_buf_gc: collect TX responses, re-arm the hold-off, restart the queue. */
-static uint32_t netfront_tx_gc(net_t *net, vif_t *vif) {
+static uint32_t netfront_tx_gc(net_t *net, vif_t *vif, vcpu_t *from) {
   uint32_t n = vif->tx.rsp_prod - vif->tx.rsp_cons;
   vif->tx.rsp_cons = vif->tx.rsp_prod;
   vif->tx.rsp_event = vif->tx.rsp_prod + ((vif->tx.req_prod - vif->tx.rsp_prod) >> 1) + 1;
   if (vif->front_tx_stopped && vif->tx.req_prod_pvt - vif->tx.rsp_cons < NF_TX_STOP) {
     vif->front_tx_stopped = false;
-    while (vif->guest_qdisc.n > 0 && !vif->front_tx_stopped) netfront_tx_place(net, vif, pktq_pop(&vif->guest_qdisc));
+    while (vif->guest_qdisc.n > 0 && !vif->front_tx_stopped) netfront_tx_place(net, vif, pktq_pop(&vif->guest_qdisc), from);
   }
   return n;
 }
@@ -134,12 +134,12 @@ static bool netfront_poll_done(host_t *h, vcpu_t *v, work_t *w) {
     stack_rx(net, vif->stack, p);
     return true;
   }
-  netfront_tx_gc(net, vif);
+  netfront_tx_gc(net, vif, v);
   /* Few responses for many posted buffers: lower the target. */
   if (vif->rx.req_prod_pvt - vif->rx.rsp_prod > 3 * vif->rx_target / 4 &&
       --vif->rx_target < (uint32_t)c->rx_target_min)
     vif->rx_target = (uint32_t)c->rx_target_min;
-  netfront_refill(net, vif);
+  netfront_refill(net, vif, v);
   if (vif->front_polled >= (uint32_t)c->napi_weight) {
     vif->front_polled = 0;
     cpu_enqueue(h, v, w); /* budget used: come back after other softirq work */

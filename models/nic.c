@@ -45,7 +45,7 @@ static void nic_irq_fire(sim_t *sim, void *ctx, uint64_t arg) {
   n->irq_enabled = false;
   n->last_irq_ps = sim_now(sim);
   n->interrupts++;
-  evtchn_send(net->h, n->port);
+  evtchn_send(net->h, n->port, NULL);
 }
 
 static void nic_irq_handler(host_t *h, void *ctx) {

@@ -22,6 +22,9 @@ typedef struct {
   double l2_same_socket_cycles;  /* line held by another L2 of the same socket */
   double l2_other_socket_cycles; /* line held by an L2 of another socket */
   double mem_cycles;             /* line from memory */
+  /* Each further line of the same access, once the first has arrived: sequential copies are
+   * prefetched and limited by bandwidth, not latency. */
+  double l2_hit_stream_cycles, l2_same_socket_stream_cycles, l2_other_socket_stream_cycles, mem_stream_cycles;
 } platform_cfg;
 
 extern const cfg_param platform_params[];

@@ -523,7 +523,7 @@ static bool stack_tx_done(host_t *h, vcpu_t *v, work_t *w) {
   if (net->native)
     nic_xmit(net, p, -1, 0);
   else
-    netfront_xmit(net, st->vif, p);
+    netfront_xmit(net, st->vif, p, v);
   return st->tx_queue.n > 0;
 }
 
