@@ -105,9 +105,7 @@ static void net_report(sim_t *sim, void *ctx) {
     sim_metric(sim, name, (double)f->snd.timeouts);
     snprintf(name, sizeof name, "flow.%s.cwnd_kib", net->cfg->flows[i].name);
     sim_metric(sim, name, f->snd.cwnd / 1024);
-    /* merge the latency histograms */
-    for (size_t b = 0; b < gsl_histogram_bins(f->latency_us.h); b++)
-      all.h->bin[b] += gsl_histogram_get(f->latency_us.h, b);
+    gsl_histogram_add(all.h, f->latency_us.h); /* same ranges: a bin-wise sum */
     all.underflow += f->latency_us.underflow;
     all.overflow += f->latency_us.overflow;
   }
@@ -138,6 +136,7 @@ static void net_report(sim_t *sim, void *ctx) {
   sim_metric(sim, "tcp_timeouts", (double)timeouts);
   double n = stats_hist_count(&all);
   sim_metric(sim, "latency_us_p50", n > 0 ? stats_hist_quantile(&all, 0.5) : 0);
+  sim_metric(sim, "latency_us_p90", n > 0 ? stats_hist_quantile(&all, 0.9) : 0);
   sim_metric(sim, "latency_us_p99", n > 0 ? stats_hist_quantile(&all, 0.99) : 0);
   stats_hist_free(&all);
   for (int r = 1; r < PKT_REASONS; r++) {

@@ -34,6 +34,16 @@ grep -q '"seed": 5' "$work/a/manifest.json" && grep -q '"config_hash"' "$work/a/
   || bad "manifest lacks seed, hash, version or resolved config"
 ls -A "$work/a" | grep -q tmp && bad "temporary files left" || ok
 
+# The virtualized machine too: same seed, same bytes (random loss exercises the streams).
+vio="$work/vio.yaml"
+printf 'base: %s/configs/experiments/xen-rx-1guest.yaml\nsim: {duration_ms: 60, warmup_ms: 10, replications: 2}\nlink: {loss_rate: 0.0005}\n' "$src" > "$vio"
+"$viosim" run "$vio" --out "$work/v1" --quiet && "$viosim" run "$vio" --out "$work/v2" --quiet || bad "vio run failed"
+for f in summary.csv timeseries.csv; do
+  if cmp -s "$work/v1/$f" "$work/v2/$f"; then ok; else bad "vio $f differs between identical runs"; fi
+done
+"$viosim" run "$vio" --seed 9 --out "$work/v3" --quiet || bad "vio run failed"
+cmp -s "$work/v1/summary.csv" "$work/v3/summary.csv" && bad "vio: seed ignored" || ok
+
 # Another seed: other results.
 "$viosim" run "$cfg" --seed 6 --out "$work/c" --quiet || bad "run --seed failed"
 cmp -s "$work/a/summary.csv" "$work/c/summary.csv" && bad "seed ignored" || ok
