@@ -135,6 +135,7 @@ typedef struct {
   int mode;       /* SCHED_CREDIT or SCHED_NATIVE */
   int accounting; /* SCHED_SAMPLED or SCHED_EXACT */
   int placement;  /* policy of cpu_pick and stealing: SCHED_PLACE_XEN */
+  int tick_phase; /* SCHED_PHASE_RANDOM or SCHED_PHASE_STAGGERED */
   double tick_ms;
   int64_t ticks_per_slice, ticks_per_acct, credits_per_tick, default_weight;
   double switch_cycles;   /* hypervisor VCPU context switch */
@@ -149,6 +150,7 @@ typedef struct {
 enum { SCHED_CREDIT = 0, SCHED_NATIVE = 1 };
 enum { SCHED_SAMPLED = 0, SCHED_EXACT = 1 };
 enum { SCHED_PLACE_XEN = 0 };
+enum { SCHED_PHASE_RANDOM = 0, SCHED_PHASE_STAGGERED = 1 };
 
 /* An event channel port: a pending bit that coalesces, bound to one VCPU (evtchn.c). */
 typedef void (*evtchn_handler_fn)(host_t *h, void *ctx);

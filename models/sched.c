@@ -2,7 +2,8 @@
  * decision, with Xen 4.0's exact accounting as an option and a simple native scheduler.
  *
  * Per pCPU: a run queue sorted by priority (BOOST > UNDER > OVER), FIFO among equals, and a
- * 10 ms ticker; the tickers are not synchronised (pCPU i's is offset by i/n of a tick). At a
+ * 10 ms ticker; the tickers are not synchronised (each starts at a random phase, drawn per
+ * replication, or staggered by i/n of a tick). At a
  * tick the running VCPU loses BOOST, is charged (sampled: a whole tick; exact: the time it
  * ran), joins the active list if it was not on it, and may be migrated if cpu_pick prefers
  * another pCPU. Every 3 ticks the master pCPU hands out credits (csched_acct). A waking UNDER
@@ -24,12 +25,14 @@
 static const char *const sched_modes[] = {"credit", "native", NULL};
 static const char *const sched_accountings[] = {"sampled", "exact", NULL};
 static const char *const sched_placements[] = {"xen", NULL};
+static const char *const sched_phases[] = {"random", "staggered", NULL};
 
 #define SC_OFF(f) offsetof(sched_cfg, f)
 const cfg_param sched_params[] = {
     {"mode", CFG_ENUM, "", 0, 0, "credit", "credit: Xen's credit scheduler; native: no hypervisor, a plain OS scheduler", SC_OFF(mode), sched_modes},
     {"accounting", CFG_ENUM, "", 0, 0, "sampled", "sampled: a whole tick charged to whoever runs at the tick (Xen 3.x); exact: the time actually run (Xen 4.0)", SC_OFF(accounting), sched_accountings},
     {"placement", CFG_ENUM, "", 0, 0, "xen", "policy of cpu_pick and stealing: xen (Xen 3.3, blind to who talks to whom)", SC_OFF(placement), sched_placements},
+    {"tick_phase", CFG_ENUM, "", 0, 0, "random", "when each pCPU's ticker starts: random (per replication, as after a real boot) or staggered (pCPU i at i/n of a tick)", SC_OFF(tick_phase), sched_phases},
     {"tick_ms", CFG_FLOAT, "ms", 0.1, 1000, "10", "scheduler tick (CSCHED_MSECS_PER_TICK)", SC_OFF(tick_ms), NULL},
     {"ticks_per_slice", CFG_INT, "", 1, 1000, "3", "time slice in ticks (CSCHED_TICKS_PER_TSLICE)", SC_OFF(ticks_per_slice), NULL},
     {"ticks_per_acct", CFG_INT, "", 1, 1000, "3", "accounting period in ticks (CSCHED_TICKS_PER_ACCT)", SC_OFF(ticks_per_acct), NULL},
@@ -488,10 +491,13 @@ void sched_start(host_t *h) {
   h->credit_total = (int)(h->n_pcpus * h->sc->credits_per_tick * h->sc->ticks_per_acct);
   h->master = 0;
   h->policy = &sched_policy_xen;
+  gsl_rng *rng = sim_rng(h->sim, "sched.tick_phase");
   for (int i = 0; i < h->n_pcpus; i++) {
     h->idlers |= UINT64_C(1) << i;
-    /* Unsynchronised tickers: pCPU i ticks i/n of a tick after pCPU 0. */
-    vs_time_ps phase = h->tick_ps * i / h->n_pcpus;
+    /* Unsynchronised tickers: each pCPU's starts at its own phase. */
+    vs_time_ps phase = h->sc->tick_phase == SCHED_PHASE_STAGGERED
+                           ? h->tick_ps * i / h->n_pcpus
+                           : (vs_time_ps)(gsl_rng_uniform(rng) * (double)h->tick_ps);
     sim_at(h->sim, sim_now(h->sim) + h->tick_ps + phase, sched_tick, h, (uint64_t)i);
   }
 }

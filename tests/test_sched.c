@@ -6,8 +6,8 @@
 #include "sched.h"
 #include "vio_util.h"
 
-#define ONE_CORE "platform: {sockets: 1, cores_per_socket: 1, cores_per_l2: 1}\n"
-#define TWO_CORES "platform: {sockets: 1, cores_per_socket: 2, cores_per_l2: 2}\n"
+#define ONE_CORE "platform: {sockets: 1, cores_per_socket: 1, cores_per_l2: 1}\nsched: {tick_phase: staggered}\n"
+#define TWO_CORES "platform: {sockets: 1, cores_per_socket: 2, cores_per_l2: 2}\nsched: {tick_phase: staggered}\n"
 
 static run_result run_yaml(const char *yaml) {
   vs_config cfg;
@@ -153,15 +153,17 @@ static void test_wake_preemption(void) {
  * accounting charges 10 credits per millisecond run. pCPU 0 ticks at 10, 20, ... ms; the
  * VCPU runs 1 ms at 2-3, 12-13, ... ms. */
 static void test_sampled_vs_exact(void) {
-  const char *base = "sim: {model: vio, duration_ms: 1000}\n" ONE_CORE
+  const char *base = "sim: {model: vio, duration_ms: 1000}\n"
+                     "platform: {sockets: 1, cores_per_socket: 1, cores_per_l2: 1}\n"
                      "domains:\n  - {name: io, workload: periodic, period_us: 10000, burst_us: 1000, phase_us: 2000}\n";
   char yaml[1024];
-  run_result r = run_yaml(base);
+  snprintf(yaml, sizeof yaml, "%ssched: {tick_phase: staggered}\n", base);
+  run_result r = run_yaml(yaml);
   CHECK(vio_metric(&r, "io.v0.credit_end") == 0, "sampled: credit %g, expected 0", vio_metric(&r, "io.v0.credit_end"));
   CHECK(vio_metric(&r, "io.v0.time_over") == 0, "sampled: VCPU went OVER");
   CHECK_NEAR(vio_metric(&r, "io.cores"), 0.1, 0.001);
   run_result_free(&r);
-  snprintf(yaml, sizeof yaml, "%ssched: {accounting: exact}\n", base);
+  snprintf(yaml, sizeof yaml, "%ssched: {accounting: exact, tick_phase: staggered}\n", base);
   r = run_yaml(yaml);
   double credit = vio_metric(&r, "io.v0.credit_end");
   /* 100 bursts of 1 ms (the first a switch longer) at 10 credits per ms. */
@@ -224,7 +226,8 @@ static void test_acct_arithmetic(void) {
 }
 
 static void test_native(void) {
-  run_result r = run_yaml("sim: {model: vio, duration_ms: 500, warmup_ms: 50}\n" TWO_CORES
+  run_result r = run_yaml("sim: {model: vio, duration_ms: 500, warmup_ms: 50}\n"
+                          "platform: {sockets: 1, cores_per_socket: 2, cores_per_l2: 2}\n"
                           "sched: {mode: native}\ndomains:\n  - {name: os, workload: cpu, vcpus: 2}\n");
   CHECK(vio_metric(&r, "os.v0.share") > 0.999 && vio_metric(&r, "os.v1.share") > 0.999, "native shares");
   CHECK(vio_metric(&r, "os.v0.boosts") == 0, "native boosts");
