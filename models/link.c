@@ -37,7 +37,7 @@ static void link_arrive_host(sim_t *sim, void *ctx, uint64_t arg) {
 }
 
 static void link_arrive_remote(sim_t *sim, void *ctx, uint64_t arg) {
-  remote_rx(ctx, (pkt_t *)(uintptr_t)arg);
+  tcp_input(ctx, (pkt_t *)(uintptr_t)arg);
 }
 
 vs_time_ps link_send(link_t *l, pkt_t *p, int to_host) {

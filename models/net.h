@@ -107,7 +107,7 @@ typedef struct {
   netback_cfg netback;
   netfront_cfg netfront;
   tcp_cfg tcp;
-  const flow_cfg *flows;
+  flow_cfg flows[NET_MAX_FLOWS];
   size_t n_flows;
 } net_cfg;
 
@@ -377,12 +377,10 @@ void netfront_irq(host_t *h, void *ctx);
 netstack_t *stack_new(net_t *net, domain_t *dom);
 flow_t *flow_new(net_t *net, const flow_cfg *fc, netstack_t *st, int id);
 void flow_start(net_t *net, flow_t *f);
-/* A packet reaches the guest/OS TCP (after netfront or the native driver): its cost in
- * instructions, and its processing. */
+/* A packet reaches its flow's TCP end: the remote host's (from the link) or the guest's (after
+ * netfront or the native driver, whose step pays stack_rx_cost instructions for it). */
+void tcp_input(net_t *net, pkt_t *p);
 double stack_rx_cost(const net_t *net, const pkt_t *p);
-void stack_rx(net_t *net, netstack_t *st, pkt_t *p);
-/* A packet reaches the remote host. */
-void remote_rx(net_t *net, pkt_t *p);
 /* Give back a packet's data buffer to whoever owns it, then free it. */
 void net_pkt_release(net_t *net, pkt_t *p, pkt_reason why);
 

@@ -131,7 +131,7 @@ static bool netfront_poll_done(host_t *h, vcpu_t *v, work_t *w) {
     vif->rx.rsp_cons += netback_slots(net, p->len);
     vif->front_polled++;
     stats_tw_set(&vif->rx_ring_posted, sim_now(net->sim), (double)(vif->rx.req_prod_pvt - vif->rx.rsp_prod));
-    stack_rx(net, vif->stack, p);
+    tcp_input(net, p);
     return true;
   }
   netfront_tx_gc(net, vif, v);

@@ -98,7 +98,7 @@ static bool nic_napi_done(host_t *h, vcpu_t *v, work_t *w) {
     n->rx_n--;
     n->napi_done++;
     if (net->native) {
-      stack_rx(net, net->stacks[0], p);
+      tcp_input(net, p);
     } else {
       int port = net->bridge.ops->forward(&net->bridge, p, 0);
       if (port >= 1)

@@ -477,21 +477,11 @@ static void tcp_rcv_data(net_t *net, flow_t *f, pkt_t *p) {
 
 /* ---- arrivals ---- */
 
-void remote_rx(net_t *net, pkt_t *p) {
-  flow_t *f = net->flows[p->flow];
-  if (p->len > 0) {
-    tcp_rcv_data(net, f, p);
-  } else {
-    tcp_rcv_ack(net, f, p);
-    net_pkt_release(net, p, PKT_DELIVERED);
-  }
-}
-
 double stack_rx_cost(const net_t *net, const pkt_t *p) {
   return p->len > 0 ? net->cfg->tcp.rx_instr : net->cfg->tcp.ack_instr;
 }
 
-void stack_rx(net_t *net, netstack_t *st, pkt_t *p) {
+void tcp_input(net_t *net, pkt_t *p) {
   flow_t *f = net->flows[p->flow];
   if (p->len > 0) {
     tcp_rcv_data(net, f, p);

@@ -25,19 +25,15 @@ const cfg_section vs_schema[] = {
     {"platform", "the physical machine: cores, shared L2 caches, clock, cache latencies", platform_params, false, offsetof(vs_config, platform), 0, 0, 0},
     {"sched", "the VMM's credit scheduler (or native mode), its constants and the costs of its paths", sched_params, false, offsetof(vs_config, sched), 0, 0, 0},
     {"domains", "the domains: driver domain, guests (or the OS in native mode)", domain_params, true, offsetof(vs_config, domains), sizeof(domain_cfg), HOST_MAX_DOMAINS, offsetof(vs_config, n_domains)},
-    {"link", "the Ethernet link to the remote host", link_params, false, offsetof(vs_config, link), 0, 0, 0},
-    {"nic", "the 10GbE NIC and its driver", nic_params, false, offsetof(vs_config, nic), 0, 0, 0},
-    {"bridge", "the software bridge in the driver domain", bridge_params, false, offsetof(vs_config, bridge), 0, 0, 0},
-    {"netback", "the driver domain's back end of each vif", netback_params, false, offsetof(vs_config, netback), 0, 0, 0},
-    {"netfront", "the guest's front end", netfront_params, false, offsetof(vs_config, netfront), 0, 0, 0},
-    {"tcp", "TCP and the socket layer", tcp_params, false, offsetof(vs_config, tcp), 0, 0, 0},
-    {"flows", "bulk TCP transfers between the remote host and guests", flow_params, true, offsetof(vs_config, flows), sizeof(flow_cfg), NET_MAX_FLOWS, offsetof(vs_config, n_flows)},
+    {"link", "the Ethernet link to the remote host", link_params, false, offsetof(vs_config, net.link), 0, 0, 0},
+    {"nic", "the 10GbE NIC and its driver", nic_params, false, offsetof(vs_config, net.nic), 0, 0, 0},
+    {"bridge", "the software bridge in the driver domain", bridge_params, false, offsetof(vs_config, net.bridge), 0, 0, 0},
+    {"netback", "the driver domain's back end of each vif", netback_params, false, offsetof(vs_config, net.netback), 0, 0, 0},
+    {"netfront", "the guest's front end", netfront_params, false, offsetof(vs_config, net.netfront), 0, 0, 0},
+    {"tcp", "TCP and the socket layer", tcp_params, false, offsetof(vs_config, net.tcp), 0, 0, 0},
+    {"flows", "bulk TCP transfers between the remote host and guests", flow_params, true, offsetof(vs_config, net.flows), sizeof(flow_cfg), NET_MAX_FLOWS, offsetof(vs_config, net.n_flows)},
     {NULL, NULL, NULL, false, 0, 0, 0, 0},
 };
-
-net_cfg vs_config_net(const vs_config *cfg) {
-  return (net_cfg){cfg->link, cfg->nic, cfg->bridge, cfg->netback, cfg->netfront, cfg->tcp, cfg->flows, cfg->n_flows};
-}
 
 static bool vs_config_check_vio(const cfg_doc *doc, const vs_config *cfg, cfg_err *err) {
   char msg[256], path[160];
@@ -57,7 +53,7 @@ static bool vs_config_check_vio(const cfg_doc *doc, const vs_config *cfg, cfg_er
   if (vcpus > HOST_MAX_VCPUS) return cfg_doc_error(doc, "domains", err, "%lld VCPUs in all; at most %d", (long long)vcpus, HOST_MAX_VCPUS);
   if (cfg->sched.mode == SCHED_NATIVE && cfg->n_domains != 1)
     return cfg_doc_error(doc, "sched.mode", err, "native mode runs one OS: give exactly one domain (there are %zu)", cfg->n_domains);
-  if (cfg->n_flows == 0) return true;
+  if (cfg->net.n_flows == 0) return true;
   int drivers = 0;
   const domain_cfg *driver = NULL;
   for (size_t i = 0; i < cfg->n_domains; i++)
@@ -68,8 +64,8 @@ static bool vs_config_check_vio(const cfg_doc *doc, const vs_config *cfg, cfg_er
   if (cfg->sched.mode == SCHED_CREDIT && drivers != 1)
     return cfg_doc_error(doc, "domains", err, "flows need exactly one domain with role: driver (there are %d)", drivers);
   int guests = 0;
-  for (size_t i = 0; i < cfg->n_flows; i++) {
-    const flow_cfg *f = &cfg->flows[i];
+  for (size_t i = 0; i < cfg->net.n_flows; i++) {
+    const flow_cfg *f = &cfg->net.flows[i];
     snprintf(path, sizeof path, "flows.%s.guest", f->name);
     const domain_cfg *d = NULL;
     for (size_t k = 0; k < cfg->n_domains; k++)
@@ -78,13 +74,13 @@ static bool vs_config_check_vio(const cfg_doc *doc, const vs_config *cfg, cfg_er
     if (cfg->sched.mode == SCHED_CREDIT && d == driver)
       return cfg_doc_error(doc, path, err, "'%s' is the driver domain; flows end in guests", f->guest);
     bool seen = false;
-    for (size_t k = 0; k < i; k++) seen |= strcmp(cfg->flows[k].guest, f->guest) == 0;
+    for (size_t k = 0; k < i; k++) seen |= strcmp(cfg->net.flows[k].guest, f->guest) == 0;
     if (!seen && ++guests > NET_MAX_VIFS) return cfg_doc_error(doc, path, err, "more than %d guests with flows", NET_MAX_VIFS);
   }
-  if (cfg->netback.mode == NETBACK_FLIP && cfg->link.mtu + 18 > 4096)
+  if (cfg->net.netback.mode == NETBACK_FLIP && cfg->net.link.mtu + 18 > 4096)
     return cfg_doc_error(doc, "netback.mode", err, "page flipping moves one 4 KiB page per packet: MTU %lld does not fit",
-                         (long long)cfg->link.mtu);
-  if (cfg->netfront.rx_target_min > cfg->netfront.rx_target || cfg->netfront.rx_target > cfg->netfront.rx_target_max)
+                         (long long)cfg->net.link.mtu);
+  if (cfg->net.netfront.rx_target_min > cfg->net.netfront.rx_target || cfg->net.netfront.rx_target > cfg->net.netfront.rx_target_max)
     return cfg_doc_error(doc, "netfront.rx_target", err, "needs rx_target_min <= rx_target <= rx_target_max");
   return true;
 }

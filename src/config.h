@@ -29,18 +29,8 @@ typedef struct {
   sched_cfg sched;
   domain_cfg domains[HOST_MAX_DOMAINS];
   size_t n_domains;
-  link_cfg link;
-  nic_cfg nic;
-  bridge_cfg bridge;
-  netback_cfg netback;
-  netfront_cfg netfront;
-  tcp_cfg tcp;
-  flow_cfg flows[NET_MAX_FLOWS];
-  size_t n_flows;
+  net_cfg net; /* sections link, nic, bridge, netback, netfront, tcp and the flows list */
 } vs_config;
-
-/* The network part of a config, pointing into it. */
-net_cfg vs_config_net(const vs_config *cfg);
 
 extern const cfg_section vs_schema[];
 

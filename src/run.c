@@ -24,7 +24,6 @@ static void run_mm1_free(void *m) { mm1_free(m); }
 typedef struct {
   host_t *h;
   net_t *net;
-  net_cfg ncfg;
 } run_vio;
 
 static void run_vio_free(void *m) {
@@ -41,10 +40,9 @@ static run_model run_build(sim_t *sim, const vs_config *cfg) {
   case VS_MODEL_VIO: {
     run_vio *v = vs_xcalloc(1, sizeof *v);
     v->h = host_new(sim, &cfg->platform, &cfg->sched, cfg->domains, cfg->n_domains);
-    v->ncfg = vs_config_net(cfg);
-    if (cfg->n_flows > 0) {
+    if (cfg->net.n_flows > 0) {
       vs_time_ps sample = (vs_time_ps)(cfg->sim.sample_ms * (double)VS_PS_PER_MS + 0.5);
-      v->net = net_new(sim, v->h, &v->ncfg, sample);
+      v->net = net_new(sim, v->h, &cfg->net, sample);
     }
     host_start(v->h);
     return (run_model){v, run_vio_free};
