@@ -104,6 +104,7 @@ static void host_report(sim_t *sim, void *ctx) {
       VM("migrations", (double)v->migrations);
       VM("switches_in", (double)v->switches_in);
       VM("credit_end", (double)v->credit);
+      VM("pcpu_end", (double)v->processor);
       double n = stats_hist_count(&v->wake_latency_us);
       VM("wake_to_run_us_p50", n > 0 ? stats_hist_quantile(&v->wake_latency_us, 0.5) : 0.0);
       VM("wake_to_run_us_p99", n > 0 ? stats_hist_quantile(&v->wake_latency_us, 0.99) : 0.0);
