@@ -41,11 +41,11 @@ static const char *const run_usage =
     "A progress line goes to stderr when it is a terminal.\n";
 
 static const char *const check_usage =
-    "usage: viosim check CONFIG [--set KEY=VALUE]...\n"
+    "usage: viosim check CONFIG [--set KEY=VALUE]... [--seed N] [--replications R]\n"
     "Validates CONFIG (with its bases and overrides); prints 'ok' or one error; exit 0 or 1.\n";
 
 static const char *const config_usage =
-    "usage: viosim config CONFIG [--set KEY=VALUE]...   print the resolved config\n"
+    "usage: viosim config CONFIG [--set KEY=VALUE]... [--seed N] [--replications R]   print the resolved config\n"
     "       viosim config --help                        document every parameter\n";
 
 static void main_on_abort(int sig) {
@@ -84,7 +84,7 @@ static int main_parse(int argc, char **argv, main_args *a, bool allow_run_opts) 
     } else if (!strncmp(s, "--set=", 6)) {
       if (a->n_sets == MAX_SETS) return main_bad("more than %s --set options", "256");
       a->sets[a->n_sets++] = s + 6;
-    } else if (allow_run_opts && (!strcmp(s, "--seed") || !strcmp(s, "--replications"))) {
+    } else if (!strcmp(s, "--seed") || !strcmp(s, "--replications")) {
       if (!has_next) return main_bad("%s needs a value", s);
       int k = s[2] == 's' ? 0 : 1;
       snprintf(a->owned[k], sizeof a->owned[k], "sim.%s=%s", k == 0 ? "seed" : "replications", argv[++i]);
