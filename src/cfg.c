@@ -502,6 +502,8 @@ static const cfg_unit *cfg_find_unit(const char *name) {
 
 /* ---- values ---- */
 
+static void cfg_format_value(const cfg_param *p, const void *base, char *buf, size_t n, bool json);
+
 typedef struct {
   const char *file;
   int line, col;
@@ -650,6 +652,33 @@ void cfg_defaults(const cfg_section *schema, void *out) {
     else
       cfg_defaults_params(s->params, (char *)out + s->offset, s->name);
   }
+}
+
+bool cfg_is_default(const cfg_param *params, const void *base, const char *name) {
+  char cur[256], def[256];
+  unsigned char tmp[CFG_STR_MAX + 16];
+  for (const cfg_param *p = params; p->name; p++) {
+    if (name && strcmp(p->name, name) != 0) continue;
+    if (!p->def) continue;
+    cfg_err err;
+    cfg_where w = {"(default)", 0, 0, p->name, &err};
+    cfg_param q = *p;
+    q.offset = 0;
+    memset(tmp, 0, sizeof tmp);
+    bool ok = cfg_parse_value_into(&q, p->def, true, &w, tmp);
+    VS_ASSERT(ok, "default of %s", p->name);
+    cfg_format_value(&q, tmp, def, sizeof def, false);
+    cfg_format_value(p, base, cur, sizeof cur, false);
+    if (strcmp(cur, def) != 0) return false;
+  }
+  return true;
+}
+
+bool cfg_section_is_default(const cfg_section *schema, const char *section, const void *cfg) {
+  const cfg_section *s = cfg_find_section(schema, section);
+  VS_ASSERT(s != NULL, "no section %s", section);
+  if (s->is_list) return *(const size_t *)((const char *)cfg + s->count_offset) == 0;
+  return cfg_is_default(s->params, (const char *)cfg + s->offset, NULL);
 }
 
 /* ---- binding ---- */
@@ -807,12 +836,7 @@ bool cfg_doc_set(cfg_doc *doc, const cfg_section *schema, const char *assignment
   return true;
 }
 
-bool cfg_doc_error(const cfg_doc *doc, const char *path, cfg_err *err, const char *fmt, ...) {
-  char msg[768];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
+static const cfg_node *cfg_doc_find(const cfg_doc *doc, const char *path) {
   char buf[256];
   snprintf(buf, sizeof buf, "%s", path);
   char *parts[4];
@@ -834,6 +858,18 @@ bool cfg_doc_error(const cfg_doc *doc, const char *path, cfg_err *err, const cha
       n = NULL;
     }
   }
+  return n;
+}
+
+bool cfg_doc_has(const cfg_doc *doc, const char *path) { return cfg_doc_find(doc, path) != NULL; }
+
+bool cfg_doc_error(const cfg_doc *doc, const char *path, cfg_err *err, const char *fmt, ...) {
+  char msg[768];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  const cfg_node *n = cfg_doc_find(doc, path);
   if (n) return cfg_fail(err, n->file, n->line, n->col, "key '%s': %s", path, msg);
   return cfg_fail(err, cfg_doc_path(doc), 0, 0, "key '%s' (default): %s", path, msg);
 }

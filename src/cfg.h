@@ -73,6 +73,12 @@ bool cfg_doc_bind(cfg_doc *doc, const cfg_section *schema, void *out, cfg_err *e
 bool cfg_doc_error(const cfg_doc *doc, const char *path, cfg_err *err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 const char *cfg_doc_path(const cfg_doc *doc);
+/* Whether the document (file, bases or --set) sets the key at path ("mm1", "domains.d0.burst_us"). */
+bool cfg_doc_has(const cfg_doc *doc, const char *path);
+/* Whether a parameter (name) of a table, or every one (name NULL), holds its default in base. */
+bool cfg_is_default(const cfg_param *params, const void *base, const char *name);
+/* Whether a section of the schema is all defaults (a list: empty) in the config. */
+bool cfg_section_is_default(const cfg_section *schema, const char *section, const void *cfg);
 void cfg_doc_free(cfg_doc *doc);
 
 void cfg_defaults(const cfg_section *schema, void *out);

@@ -35,6 +35,41 @@ const cfg_section vs_schema[] = {
     {NULL, NULL, NULL, false, 0, 0, 0, 0},
 };
 
+/* A setting the run would not read is an error, not a silent no-op: a section the model does
+ * not use must keep its defaults (so a resolved config, which lists every section, loads). */
+static bool vs_config_unused(const cfg_doc *doc, const vs_config *cfg, const char *const *sections, const char *why,
+                             cfg_err *err) {
+  for (int i = 0; sections[i]; i++)
+    if (!cfg_section_is_default(vs_schema, sections[i], cfg)) return cfg_doc_error(doc, sections[i], err, "%s", why);
+  return true;
+}
+
+static bool vs_config_check_used(const cfg_doc *doc, const vs_config *cfg, cfg_err *err) {
+  static const char *const machine[] = {"platform", "sched", "domains", NULL};
+  static const char *const network[] = {"link", "nic", "bridge", "netback", "netfront", "tcp", "flows", NULL};
+  static const char *const xen_only[] = {"bridge", "netback", "netfront", NULL};
+  static const char *const mm1[] = {"mm1", NULL};
+  if (cfg->sim.model == VS_MODEL_MM1)
+    return vs_config_unused(doc, cfg, machine, "not used by sim.model mm1", err) &&
+           vs_config_unused(doc, cfg, network, "not used by sim.model mm1", err);
+  if (!vs_config_unused(doc, cfg, mm1, "only used by sim.model mm1", err)) return false;
+  if (cfg->net.n_flows == 0 && !vs_config_unused(doc, cfg, network, "has no effect without flows", err)) return false;
+  if (cfg->sched.mode == SCHED_NATIVE &&
+      !vs_config_unused(doc, cfg, xen_only, "not used in native mode (sched.mode native)", err))
+    return false;
+  static const char *const periodic[] = {"period_us", "burst_us", "phase_us", NULL};
+  char path[160];
+  for (size_t d = 0; d < cfg->n_domains; d++) {
+    if (cfg->domains[d].workload == WL_PERIODIC) continue;
+    for (int i = 0; periodic[i]; i++) {
+      if (cfg_is_default(domain_params, &cfg->domains[d], periodic[i])) continue;
+      snprintf(path, sizeof path, "domains.%s.%s", cfg->domains[d].name, periodic[i]);
+      return cfg_doc_error(doc, path, err, "only used by workload: periodic");
+    }
+  }
+  return true;
+}
+
 static bool vs_config_check_vio(const cfg_doc *doc, const vs_config *cfg, cfg_err *err) {
   char msg[256], path[160];
   const char *key = NULL;
@@ -99,6 +134,7 @@ bool vs_config_load(const char *path, const char *const *sets, size_t n_sets, vs
     ok = cfg_doc_error(doc, "mm1.arrival_per_s", err,
                        "arrival rate %g/s is not below the service rate %g/s: the queue grows without bound",
                        cfg->mm1.arrival_per_s, cfg->mm1.service_per_s);
+  if (ok) ok = vs_config_check_used(doc, cfg, err);
   if (ok && cfg->sim.model == VS_MODEL_VIO) ok = vs_config_check_vio(doc, cfg, err);
   cfg_doc_free(doc);
   return ok;

@@ -42,6 +42,8 @@ for f in summary.csv timeseries.csv; do
   if cmp -s "$work/v1/$f" "$work/v2/$f"; then ok; else bad "vio $f differs between identical runs"; fi
 done
 "$viosim" run "$vio" --seed 9 --out "$work/v3" --quiet || bad "vio run failed"
+"$viosim" config "$vio" > "$work/vio-resolved.yaml" && "$viosim" run "$work/vio-resolved.yaml" --out "$work/v4" --quiet \
+  && cmp -s "$work/v1/summary.csv" "$work/v4/summary.csv" && ok || bad "the resolved vio config does not reproduce the run"
 cmp -s "$work/v1/summary.csv" "$work/v3/summary.csv" && bad "vio: seed ignored" || ok
 
 # Another seed: other results.

@@ -136,6 +136,13 @@ static void test_errors(void) {
   expect_error("vio without domains", "sim: {model: vio}\n", NULL, "domains", "at least one domain", NULL);
   expect_error("cores_per_l2", "sim: {model: vio}\nplatform: {cores_per_l2: 3}\ndomains: [{name: a}]\n", NULL,
                "platform.cores_per_l2", "do not divide", NULL);
+  expect_error("unused section", "sim: {model: mm1}\nsched: {tick_ms: 5}\n", NULL, "bad.yaml:2:8:", "'sched'",
+               "not used by sim.model mm1", NULL);
+  expect_error("mm1 in vio", "sim: {model: vio}\nmm1: {customers: 5}\ndomains: [{name: a}]\n", NULL, "'mm1'", "only used", NULL);
+  expect_error("network without flows", "sim: {model: vio}\ndomains: [{name: a}]\nlink: {mtu: 9000}\n", NULL, "'link'",
+               "no effect without flows", NULL);
+  expect_error("periodic key", "sim: {model: vio}\ndomains: [{name: a, workload: cpu, burst_us: 5}]\n", NULL,
+               "domains.a.burst_us", "only used by workload: periodic", NULL);
   write_file("cycle.yaml", "base: cycle.yaml\n");
   expect_error("base cycle", "base: cycle.yaml\n", NULL, "nested more than", NULL);
 }
