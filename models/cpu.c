@@ -61,7 +61,9 @@ static vs_time_ps cpu_account(host_t *h, pcpu_t *p) {
   VS_ASSERT(dt >= 0, "segment of %lld ps on pCPU %d", (long long)dt, p->id);
   if (p->cur && p->seg_stage >= 0) {
     p->busy_ps += dt;
+    p->busy_all_ps += dt;
     p->cur->busy_ps += dt;
+    p->cur->busy_all_ps += dt;
     work_t *w = p->seg_kind != SEG_WORK ? NULL : p->cur->cur;
     if (w && w->n_parts > 0)
       cpu_account_parts(p->cur->dom, w, dt);

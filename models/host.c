@@ -29,6 +29,12 @@ static vs_time_ps host_domain_busy(const domain_t *d) {
   return t;
 }
 
+static vs_time_ps host_domain_busy_all(const domain_t *d) {
+  vs_time_ps t = 0;
+  for (int i = 0; i < d->n_vcpus; i++) t += d->vcpus[i]->busy_all_ps;
+  return t;
+}
+
 double host_busy_cores(host_t *h) {
   cpu_flush(h);
   vs_time_ps span = sim_now(h->sim) - h->stats_from_ps, busy = 0;
@@ -43,12 +49,8 @@ static void host_warmup(sim_t *sim, void *ctx) {
   for (int i = 0; i < h->n_pcpus; i++) {
     h->pcpus[i].busy_ps = 0;
     h->pcpus[i].switches = 0;
-    h->last_pcpu_busy[i] = 0;
   }
-  for (int d = 0; d < h->n_domains; d++) {
-    memset(h->domains[d]->stage_ps, 0, sizeof h->domains[d]->stage_ps);
-    h->last_dom_busy[d] = 0;
-  }
+  for (int d = 0; d < h->n_domains; d++) memset(h->domains[d]->stage_ps, 0, sizeof h->domains[d]->stage_ps);
   for (int i = 0; i < h->n_vcpus; i++) {
     vcpu_t *v = h->vcpus[i];
     v->busy_ps = 0;
@@ -58,7 +60,7 @@ static void host_warmup(sim_t *sim, void *ctx) {
   }
   cache_reset_counts(h->cache);
   evtchn_reset_counts(h);
-  h->stats_from_ps = h->last_sample_ps = sim_now(sim);
+  h->stats_from_ps = sim_now(sim);
 }
 
 static void host_report(sim_t *sim, void *ctx) {
@@ -120,7 +122,8 @@ static void host_report(sim_t *sim, void *ctx) {
 }
 
 /* Time series: busy fraction of each pCPU and cores used by each domain over the last
- * interval. Probes are called in registration order at each sample: the first one flushes. */
+ * interval, from counters the warm-up does not reset. Probes are called in registration order
+ * at each sample: the first one flushes. */
 typedef struct {
   host_t *h;
   int index; /* pCPU, or domain + PLATFORM_MAX_CORES */
@@ -133,12 +136,12 @@ static double host_probe_fn(void *ctx, vs_time_ps now) {
   vs_time_ps dt = now - h->last_sample_ps;
   double v;
   if (hp->index < PLATFORM_MAX_CORES) {
-    vs_time_ps b = h->pcpus[hp->index].busy_ps;
+    vs_time_ps b = h->pcpus[hp->index].busy_all_ps;
     v = dt > 0 ? (double)(b - h->last_pcpu_busy[hp->index]) / (double)dt : 0;
     h->last_pcpu_busy[hp->index] = b;
   } else {
     int di = hp->index - PLATFORM_MAX_CORES;
-    vs_time_ps b = host_domain_busy(h->domains[di]);
+    vs_time_ps b = host_domain_busy_all(h->domains[di]);
     v = dt > 0 ? (double)(b - h->last_dom_busy[di]) / (double)dt : 0;
     h->last_dom_busy[di] = b;
     if (di == h->n_domains - 1) h->last_sample_ps = now;

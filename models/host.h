@@ -92,6 +92,7 @@ struct vcpu {
   work_t upcall;
   /* statistics */
   vs_time_ps busy_ps;
+  vs_time_ps busy_all_ps; /* never reset: the time series take differences of it */
   vs_time_ps pri_ps[PRI_SLOTS];
   vs_time_ps pri_since_ps;
   vs_time_ps woke_ps; /* -1 unless woken and not yet run */
@@ -126,6 +127,7 @@ typedef struct {
   int seg_kind;           /* SEG_WORK, SEG_SWITCH (switch-in overhead) or SEG_NOTIFY */
   int ticks;
   vs_time_ps busy_ps;
+  vs_time_ps busy_all_ps; /* never reset: the time series take differences of it */
   uint64_t switches;
   int runq_sort_seen;
 } pcpu_t;

@@ -187,9 +187,8 @@ static double net_probe_goodput(void *ctx, vs_time_ps now) {
   net_probe *np = ctx;
   net_t *net = np->net;
   uint64_t b = 0;
-  for (int i = 0; i < net->n_flows; i++) b += net->flows[i]->app_bytes;
-  /* app_bytes is reset at warm-up: restart the difference there. */
-  uint64_t d = b >= np->last_bytes ? b - np->last_bytes : b;
+  for (int i = 0; i < net->n_flows; i++) b += net->flows[i]->app_bytes_all;
+  uint64_t d = b - np->last_bytes;
   np->last_bytes = b;
 #ifndef NDEBUG
   net_check_invariants(net); /* debug builds: at every sample, not only at the end */

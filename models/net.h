@@ -299,6 +299,7 @@ struct flow {
   cache_buf *snd_pages;  /* guest sender: pages holding the send buffer, by 4 KiB of sequence */
   uint32_t n_snd_pages;
   uint64_t app_bytes;    /* bytes the receiving application got since warm-up */
+  uint64_t app_bytes_all; /* the same, never reset (for the time series) */
   uint32_t app_batch;    /* packets the application's read in progress will take */
   uint64_t app_write;    /* bytes the application's write in progress will add */
   uint64_t prev_rwnd;

@@ -342,6 +342,9 @@ static void tcp_rcv_ack(net_t *net, flow_t *f, const pkt_t *p) {
   bool sack = net->cfg->tcp.sack;
   s->rwnd = p->wnd;
   if (ack > s->snd_max) ack = s->snd_max;
+  /* The window grows only while it limits sending (Linux's tcp_is_cwnd_limited): a flow held
+   * back by the receiver's window or by its application must not inflate cwnd. */
+  bool cwnd_limited = (double)(s->snd_max - s->snd_una) + mss >= s->cwnd;
   if (sack)
     for (int i = 0; i < p->n_sack; i++) tcp_sb_add(s, p->sack_lo[i], p->sack_hi[i]);
   if (ack > s->snd_una) {
@@ -372,12 +375,14 @@ static void tcp_rcv_ack(net_t *net, flow_t *f, const pkt_t *p) {
         tcp_retransmit_head(net, f); /* partial ACK: the next hole */
         s->cwnd = fmax(s->cwnd - acked + mss, mss);
       }
-    } else {
+    } else if (cwnd_limited) {
       s->dupacks = 0;
       if (s->cwnd < s->ssthresh)
         s->cwnd += mss;
       else
         s->cwnd += mss * mss / s->cwnd;
+    } else {
+      s->dupacks = 0;
     }
     s->snd_una = ack;
     if (s->snd_nxt < s->snd_una) s->snd_nxt = s->snd_una;
@@ -428,6 +433,7 @@ static void tcp_deliver(net_t *net, flow_t *f, pkt_t *p) {
     pktq_push(&r->sockq, p);
   } else {
     f->app_bytes += p->len;
+    f->app_bytes_all += p->len;
     net_pkt_release(net, p, PKT_DELIVERED);
   }
 }
@@ -562,6 +568,7 @@ static bool app_done(host_t *h, vcpu_t *v, work_t *w) {
       VS_ASSERT(p != NULL, "flow %d read past its socket queue", f->id);
       r->queued_bytes -= p->len;
       f->app_bytes += p->len;
+      f->app_bytes_all += p->len;
       stats_hist_add(&f->latency_us, (double)(now - p->wire_ps) / (double)VS_PS_PER_US);
       net_pkt_release(net, p, PKT_DELIVERED);
     }
