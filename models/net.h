@@ -40,6 +40,8 @@ typedef struct {
   int64_t napi_weight;
   int64_t txqueuelen;      /* the physical device's qdisc */
   double rx_instr, tx_instr; /* driver instructions per packet */
+  double poll_instr;         /* a poll round's entry and exit */
+  int64_t header_bytes;      /* bytes of a received frame the driver and stack read */
 } nic_cfg;
 
 typedef struct {
@@ -66,6 +68,10 @@ typedef struct {
   double flip_instr;           /* GNTTABOP_transfer per packet */
   double tx_instr;             /* net_tx_action per packet: map, header copy, skb */
   double tx_batch_instr;       /* map and unmap hypercalls per batch */
+  int64_t tx_batch;            /* TX requests taken per batch (MAX_PENDING_REQS) */
+  int64_t tx_header_bytes;     /* bytes copied from the guest's page into the skb (PKT_PROT_LEN) */
+  double enqueue_instr;        /* dev_queue_xmit onto a stopped vif's qdisc */
+  double dealloc_instr;        /* per TX response: unmap bookkeeping, response */
   double wake_timeout_ms;      /* queue restart timer when the guest posts no buffers */
 } netback_cfg;
 
@@ -75,6 +81,8 @@ typedef struct {
   int64_t rx_target_min, rx_target, rx_target_max;
   int64_t napi_weight;
   double rx_instr, tx_instr, refill_instr;
+  double poll_instr;         /* a poll round's closing: final check, interrupt re-enable */
+  double tx_gc_instr;        /* per TX response collected */
   int64_t header_copy_bytes; /* RX_COPY_THRESHOLD */
   int64_t txqueuelen;        /* the guest's eth0 queue */
 } netfront_cfg;

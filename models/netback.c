@@ -37,11 +37,13 @@ const cfg_param netback_params[] = {
     {"flip_instr", CFG_FLOAT, "", 0, 1e7, "6000", "GNTTABOP_transfer per packet: page table and TLB work (estimate)", NB_OFF(flip_instr), NULL},
     {"tx_instr", CFG_FLOAT, "", 0, 1e7, "1800", "net_tx_action per packet: grant map, header copy, skb build, unmap (estimate)", NB_OFF(tx_instr), NULL},
     {"tx_batch_instr", CFG_FLOAT, "", 0, 1e7, "3000", "map and unmap hypercalls per TX batch (estimate)", NB_OFF(tx_batch_instr), NULL},
+    {"tx_batch", CFG_INT, "", 1, 256, "256", "TX requests mapped per batch (MAX_PENDING_REQS)", NB_OFF(tx_batch), NULL},
+    {"tx_header_bytes", CFG_INT, "bytes", 0, 4096, "64", "bytes of each TX packet copied into the skb head (PKT_PROT_LEN)", NB_OFF(tx_header_bytes), NULL},
+    {"enqueue_instr", CFG_FLOAT, "", 0, 1e7, "150", "dev_queue_xmit onto a stopped vif's qdisc (estimate)", NB_OFF(enqueue_instr), NULL},
+    {"dealloc_instr", CFG_FLOAT, "", 0, 1e7, "300", "per TX response: unmap bookkeeping and the response (estimate)", NB_OFF(dealloc_instr), NULL},
     {"wake_timeout_ms", CFG_FLOAT, "ms", 1, 1e6, "500", "timer that restarts a stopped vif queue", NB_OFF(wake_timeout_ms), NULL},
     {NULL, 0, NULL, 0, 0, NULL, NULL, 0, NULL},
 };
-
-#define NB_TX_BATCH 64
 
 uint32_t netback_slots(const net_t *net, uint32_t len) {
   if (net->cfg->netback.mode == NETBACK_FLIP) return 1;
@@ -93,7 +95,7 @@ static void netback_start_xmit(net_t *net, vif_t *vif, pkt_t *p) {
 
 double netback_vif_xmit_cost(const net_t *net, const vif_t *vif) {
   if (!vif->queue_stopped && vif->qdisc.n == 0) return net->cfg->netback.xmit_instr;
-  return 150; /* enqueue on the stopped device's qdisc */
+  return net->cfg->netback.enqueue_instr; /* onto the stopped device's qdisc */
 }
 
 void netback_vif_xmit(net_t *net, vif_t *vif, pkt_t *p) {
@@ -121,7 +123,7 @@ static vif_t *netback_qdisc_pick(net_t *net) {
 
 static vs_time_ps netback_qdisc_start(host_t *h, vcpu_t *v, work_t *w) {
   net_t *net = w->ctx;
-  return netback_qdisc_pick(net) ? cpu_time(h, 150 + net->cfg->netback.xmit_instr, 0) : 0;
+  return netback_qdisc_pick(net) ? cpu_time(h, net->cfg->netback.enqueue_instr + net->cfg->netback.xmit_instr, 0) : 0;
 }
 
 static bool netback_qdisc_done(host_t *h, vcpu_t *v, work_t *w) {
@@ -213,18 +215,18 @@ static vs_time_ps netback_tx_start(host_t *h, vcpu_t *v, work_t *w) {
     vif_t *vif = net->vifs[i];
     dealloc += vif->tx_done_n;
     uint32_t avail = ring_unconsumed_requests(&vif->tx);
-    for (uint32_t k = 0; k < avail && n < NB_TX_BATCH; k++, n++) {
+    for (uint32_t k = 0; k < avail && n < (uint32_t)c->tx_batch; k++, n++) {
       pkt_t *p = vif->tx_req_pkt[(vif->tx.req_cons + k) & vif->tx.mask];
       instr += c->tx_instr;
       br_instr += net->bridge.ops->cost(&net->bridge, p, 1 + i);
       drv_instr += nic_xmit_cost(net);
       stall += cpu_read(h, v, vif->tx.page, 16);
-      if (p->buf != CACHE_NO_BUF) stall += cpu_read(h, v, p->buf, 64); /* header copy */
+      if (p->buf != CACHE_NO_BUF) stall += cpu_read(h, v, p->buf, (uint32_t)c->tx_header_bytes);
     }
   }
   net->nb_tx_batch = n;
   if (n == 0 && dealloc == 0) return 0;
-  instr += c->tx_batch_instr + 300.0 * dealloc;
+  instr += c->tx_batch_instr + c->dealloc_instr * dealloc;
   return cpu_piece(h, w, net->stage_netback, instr, stall) + cpu_piece(h, w, net->stage_bridge, br_instr, 0) +
          cpu_piece(h, w, net->nic.stage_rx, drv_instr, 0);
 }

@@ -23,6 +23,8 @@ const cfg_param netfront_params[] = {
     {"napi_weight", CFG_INT, "", 1, 4096, "64", "packets per poll round", NF_OFF(napi_weight), NULL},
     {"rx_instr", CFG_FLOAT, "", 0, 1e7, "700", "netif_poll per packet: response, skb setup (estimate)", NF_OFF(rx_instr), NULL},
     {"tx_instr", CFG_FLOAT, "", 0, 1e7, "600", "network_start_xmit per packet: grant, request (estimate)", NF_OFF(tx_instr), NULL},
+    {"poll_instr", CFG_FLOAT, "", 0, 1e7, "300", "a poll round's closing: final check, interrupt re-enable (estimate)", NF_OFF(poll_instr), NULL},
+    {"tx_gc_instr", CFG_FLOAT, "", 0, 1e7, "150", "per TX response collected (estimate)", NF_OFF(tx_gc_instr), NULL},
     {"refill_instr", CFG_FLOAT, "", 0, 1e7, "250", "per RX buffer posted: page, grant, request (estimate)", NF_OFF(refill_instr), NULL},
     {"header_copy_bytes", CFG_INT, "bytes", 0, 4096, "256", "bytes of each packet copied into the skb head (RX_COPY_THRESHOLD)", NF_OFF(header_copy_bytes), NULL},
     {"txqueuelen", CFG_INT, "", 0, 1000000, "1000", "the guest's eth0 queue", NF_OFF(txqueuelen), NULL},
@@ -116,7 +118,7 @@ static vs_time_ps netfront_poll_start(host_t *h, vcpu_t *v, work_t *w) {
   }
   uint32_t tx = vif->tx.rsp_prod - vif->tx.rsp_cons;
   uint32_t post = netfront_rx_to_post(vif);
-  double instr = 300 + 150.0 * tx + (post >= vif->rx_target / 2 ? c->refill_instr * post : 0);
+  double instr = c->poll_instr + c->tx_gc_instr * tx + (post >= vif->rx_target / 2 ? c->refill_instr * post : 0);
   return cpu_time(h, instr, 0);
 }
 

@@ -24,6 +24,8 @@ const cfg_param nic_params[] = {
     {"txqueuelen", CFG_INT, "", 0, 1000000, "1000", "the physical device's queue (Ethernet default 1000)", NIC_OFF(txqueuelen), NULL},
     {"rx_instr", CFG_FLOAT, "", 0, 1e7, "1200", "driver instructions per received packet (estimate)", NIC_OFF(rx_instr), NULL},
     {"tx_instr", CFG_FLOAT, "", 0, 1e7, "900", "driver instructions per transmitted packet, cleaning included (estimate)", NIC_OFF(tx_instr), NULL},
+    {"poll_instr", CFG_FLOAT, "", 0, 1e7, "300", "a NAPI poll round's entry and exit (estimate)", NIC_OFF(poll_instr), NULL},
+    {"header_bytes", CFG_INT, "bytes", 0, 9018, "128", "bytes of each received frame the driver and stack read (Ethernet, IP, TCP headers)", NIC_OFF(header_bytes), NULL},
     {NULL, 0, NULL, 0, 0, NULL, NULL, 0, NULL},
 };
 
@@ -73,10 +75,10 @@ static vs_time_ps nic_napi_start(host_t *h, vcpu_t *v, work_t *w) {
   net_t *net = w->ctx;
   nic_t *n = &net->nic;
   nic_tx_clean(net);
-  if (n->rx_n == 0 || n->napi_done >= (uint32_t)net->cfg->nic.napi_weight) return cpu_time(h, 300, 0);
+  if (n->rx_n == 0 || n->napi_done >= (uint32_t)net->cfg->nic.napi_weight) return cpu_time(h, net->cfg->nic.poll_instr, 0);
   pkt_t *p = n->rx_ring[n->rx_head];
   /* Headers: the driver and the stack read them from the freshly DMAed buffer. */
-  vs_time_ps t = cpu_piece(h, w, n->stage_rx, net->cfg->nic.rx_instr, cpu_read(h, v, p->buf, 128));
+  vs_time_ps t = cpu_piece(h, w, n->stage_rx, net->cfg->nic.rx_instr, cpu_read(h, v, p->buf, (uint32_t)net->cfg->nic.header_bytes));
   if (net->native) {
     t += cpu_piece(h, w, net->stacks[0]->stage_tcp_rx, stack_rx_cost(net, p), 0);
   } else {
