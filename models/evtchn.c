@@ -34,6 +34,13 @@ int evtchn_bind(host_t *h, vcpu_t *v, evtchn_handler_fn handler, void *ctx) {
   return port;
 }
 
+static void evtchn_ipi(sim_t *sim, void *ctx, uint64_t arg) {
+  host_t *h = ctx;
+  vcpu_t *v = h->vcpus[arg];
+  v->ipi_pending = false;
+  if (v->n_pending > 0) cpu_enqueue(h, v, &v->upcall);
+}
+
 bool evtchn_send(host_t *h, int port, vcpu_t *from) {
   evtchn_port *p = &h->ports[port];
   p->sends++;
@@ -46,7 +53,16 @@ bool evtchn_send(host_t *h, int port, vcpu_t *from) {
   vcpu_t *v = p->vcpu;
   VS_ASSERT(v->n_pending < HOST_MAX_PORTS, "VCPU %d has %d pending ports", v->id, v->n_pending);
   v->pending_ports[v->n_pending++] = port;
-  cpu_enqueue(h, v, &v->upcall);
+  if (v->state == VCPU_RUNNING && h->sc->ipi_us > 0 && (from || h->sc->mode == SCHED_CREDIT)) {
+    /* vcpu_kick: a VCPU running on its pCPU learns of the event by IPI (natively a device's
+     * interrupt reaches its core directly). */
+    if (!v->ipi_pending) {
+      v->ipi_pending = true;
+      sim_after(h->sim, (vs_time_ps)(h->sc->ipi_us * (double)VS_PS_PER_US + 0.5), evtchn_ipi, h, (uint64_t)v->id);
+    }
+  } else {
+    cpu_enqueue(h, v, &v->upcall); /* wakes (and boosts) a blocked VCPU */
+  }
   return true;
 }
 

@@ -1,7 +1,8 @@
 /* evtchn.h: event channels (xen/common/event_channel.c, XenLinux evtchn.c). A port is bound
  * to one VCPU; sending sets its pending bit, and a send that finds the bit already set
  * coalesces into the pending notification. A newly pending port queues the VCPU's upcall,
- * which wakes it if blocked (boosting it) or interrupts it if running. When the upcall runs it
+ * which wakes it if blocked (boosting it) or, if it is running, interrupts it when the IPI
+ * arrives (sched.ipi_us later). When the upcall runs it
  * clears each pending bit and calls the port's handler, which queues the real work. Physical
  * interrupts reach a domain the same way (pirq -> port). */
 #ifndef VS_EVTCHN_H

@@ -90,6 +90,7 @@ struct vcpu {
   int pending_ports[HOST_MAX_PORTS];
   int n_pending;
   work_t upcall;
+  bool ipi_pending; /* an event IPI is on its way to this running VCPU */
   /* statistics */
   vs_time_ps busy_ps;
   vs_time_ps busy_all_ps; /* never reset: the time series take differences of it */
