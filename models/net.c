@@ -60,6 +60,7 @@ static void net_warmup(sim_t *sim, void *ctx) {
   net->stats_from_ps = sim_now(sim);
   pkt_pool_reset_counts(&net->pool);
   net->nic.interrupts = net->nic.rx_packets = net->nic.tx_packets = 0;
+  stats_tw_reset(&net->nic.rx_ring_used, sim_now(sim));
   net->bridge.flooded = net->bridge.forwarded = 0;
   net->link.dir[0].frames = net->link.dir[1].frames = 0;
   net->link.dir[0].bytes = net->link.dir[1].bytes = 0;
@@ -146,6 +147,7 @@ static void net_report(sim_t *sim, void *ctx) {
   sim_metric(sim, "packets_in_flight", (double)net->pool.alive);
   double pkts = data_pkts > 0 ? (double)data_pkts : 1;
   sim_metric(sim, "nic.interrupts_per_packet", (double)net->nic.interrupts / pkts);
+  sim_metric(sim, "nic.rx_ring_used", stats_tw_mean(&net->nic.rx_ring_used, sim_now(sim)));
   uint64_t nrx = 0, ntx = 0, nb = 0, evs = 0, rxp = 0;
   for (int i = 0; i < net->n_vifs; i++) {
     vif_t *v = net->vifs[i];

@@ -180,6 +180,7 @@ typedef struct {
   uint32_t tx_head, tx_n, tx_size;
   buf_pool bufs;  /* the driver domain's RX buffers */
   uint64_t interrupts, rx_packets, tx_packets;
+  stats_tw rx_ring_used; /* filled RX descriptors, time-weighted */
   int stage_rx, stage_tx;
 } nic_t;
 

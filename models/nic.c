@@ -67,6 +67,7 @@ void nic_rx_frame(net_t *net, pkt_t *p) {
   n->rx_ring[(n->rx_head + n->rx_n) % n->rx_size] = p;
   n->rx_n++;
   n->rx_packets++;
+  stats_tw_set(&n->rx_ring_used, sim_now(net->sim), (double)n->rx_n);
   nic_arm_irq(net, sim_now(net->sim));
 }
 
@@ -99,6 +100,7 @@ static bool nic_napi_done(host_t *h, vcpu_t *v, work_t *w) {
     n->rx_head = (n->rx_head + 1) % n->rx_size;
     n->rx_n--;
     n->napi_done++;
+    stats_tw_set(&n->rx_ring_used, sim_now(net->sim), (double)n->rx_n);
     if (net->native) {
       tcp_input(net, p);
     } else {
@@ -175,6 +177,7 @@ void nic_init(nic_t *n, net_t *net) {
   n->tx_ring = vs_xcalloc(n->tx_size, sizeof *n->tx_ring);
   n->irq_enabled = true;
   n->last_irq_ps = -VS_PS_PER_S;
+  stats_tw_init(&n->rx_ring_used, sim_now(net->sim), 0);
   domain_t *drv = net->driver;
   n->vcpu = drv->vcpus[0];
   n->port = evtchn_bind(net->h, n->vcpu, nic_irq_handler, net);
