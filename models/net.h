@@ -181,7 +181,7 @@ typedef struct {
   buf_pool bufs;  /* the driver domain's RX buffers */
   uint64_t interrupts, rx_packets, tx_packets;
   stats_tw rx_ring_used; /* filled RX descriptors, time-weighted */
-  int stage_rx, stage_tx;
+  int stage_rx;
 } nic_t;
 
 typedef struct bridge bridge_t;
@@ -224,7 +224,6 @@ struct vif {
   pkt_t *tx_req_pkt[NET_RING_SIZE];
   uint16_t tx_done[NET_RING_SIZE]; /* slots transmitted, awaiting their response */
   uint32_t tx_done_n;
-  bool tx_scheduled;
   /* netfront state */
   uint32_t rx_target;
   buf_pool pages;      /* the guest's pages for RX buffers */
@@ -311,7 +310,6 @@ struct flow {
   uint64_t app_bytes_all; /* the same, never reset (for the time series) */
   uint32_t app_batch;    /* packets the application's read in progress will take */
   uint64_t app_write;    /* bytes the application's write in progress will add */
-  uint64_t prev_rwnd;
   stats_hist latency_us; /* wire to application */
   bool started;
 };

@@ -597,8 +597,6 @@ static void tcp_wake_writer(net_t *net, flow_t *f) {
 
 /* ---- set-up ---- */
 
-static vs_time_ps stack_noop(host_t *h, vcpu_t *v, work_t *w) { return 0; }
-
 netstack_t *stack_new(net_t *net, domain_t *dom) {
   netstack_t *st = vs_xcalloc(1, sizeof *st);
   st->net = net;
@@ -609,7 +607,6 @@ netstack_t *stack_new(net_t *net, domain_t *dom) {
   st->stage_tcp_tx = host_stage(net->h, "tcp_tx");
   st->stage_app = host_stage(net->h, "app");
   cpu_work_init(&st->tx_work, stack_tx_start, stack_tx_done, st, st->stage_tcp_tx, WORK_KERNEL);
-  (void)stack_noop;
   return st;
 }
 
@@ -633,7 +630,6 @@ flow_t *flow_new(net_t *net, const flow_cfg *fc, netstack_t *st, int id) {
   s->app_end = s->on_guest ? 0 : TCP_INFINITE;
   f->rcv.on_guest = fc->direction == FLOW_RECEIVE;
   f->rcv.adv_right_edge = (uint64_t)c->rcvbuf_kib * 1024;
-  f->prev_rwnd = s->rwnd;
   cpu_work_init(&f->app, app_start, app_done, f, st->stage_app, WORK_USER);
   f->app_buf = cache_buf_new(net->h->cache, (uint32_t)c->msg_bytes, CACHE_APP);
   if (s->on_guest) {
