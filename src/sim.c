@@ -29,8 +29,8 @@ typedef struct {
   sim_handler_fn handler;
   void *ctx;
   uint64_t arg;
-  uint32_t pos; /* heap position while pending; next free index while free */
-  uint32_t gen; /* bumped when the record is freed: stale handles fail */
+  uint32_t next_free; /* while free */
+  uint32_t gen;       /* bumped when the record is freed: stale handles fail */
 } sim_event;
 
 typedef struct {
@@ -65,6 +65,7 @@ struct sim {
   sim_hent *heap, *heap_mem; /* heap points SIM_HEAP_PAD entries into heap_mem */
   size_t heap_n, heap_cap;
   sim_event *pool;
+  uint32_t *pos; /* heap position of each pending record: a compact array the sift loops write */
   uint32_t pool_cap, free_head;
 
   uint64_t seed;
@@ -91,8 +92,9 @@ static void sim_pool_grow(sim_t *sim) {
   uint32_t cap = old ? old * 2 : 1024;
   VS_ASSERT(cap <= SIM_MAX_POOL, "more than %u pending events", SIM_MAX_POOL);
   sim->pool = vs_xrealloc(sim->pool, (size_t)cap * sizeof *sim->pool);
+  sim->pos = vs_xrealloc(sim->pos, (size_t)cap * sizeof *sim->pos);
   for (uint32_t i = old; i < cap; i++) {
-    sim->pool[i].pos = i + 1 < cap ? i + 1 : SIM_NO_INDEX;
+    sim->pool[i].next_free = i + 1 < cap ? i + 1 : SIM_NO_INDEX;
     sim->pool[i].gen = 1;
   }
   sim->free_head = old;
@@ -135,6 +137,7 @@ void sim_free(sim_t *sim) {
   free(sim->series_times);
   free(sim->heap_mem);
   free(sim->pool);
+  free(sim->pos);
   free(sim);
 }
 
@@ -158,7 +161,7 @@ static inline bool sim_less(const sim_hent *a, const sim_hent *b) {
 
 static inline void sim_place(sim_t *sim, size_t pos, sim_hent e) {
   sim->heap[pos] = e;
-  sim->pool[e.key & SIM_IDX_MASK].pos = (uint32_t)pos;
+  sim->pos[e.key & SIM_IDX_MASK] = (uint32_t)pos;
 }
 
 static void sim_sift_up(sim_t *sim, size_t pos, sim_hent e) {
@@ -206,7 +209,7 @@ static inline void sim_release(sim_t *sim, uint32_t idx) {
   sim_event *ev = &sim->pool[idx];
   ev->gen++;
   if (ev->gen == 0) ev->gen = 1;
-  ev->pos = sim->free_head;
+  ev->next_free = sim->free_head;
   sim->free_head = idx;
 }
 
@@ -217,7 +220,7 @@ sim_event_id sim_at(sim_t *sim, vs_time_ps t_ps, sim_handler_fn handler, void *c
   if (sim->free_head == SIM_NO_INDEX) sim_pool_grow(sim);
   uint32_t idx = sim->free_head;
   sim_event *ev = &sim->pool[idx];
-  sim->free_head = ev->pos;
+  sim->free_head = ev->next_free;
   ev->handler = handler;
   ev->ctx = ctx;
   ev->arg = arg;
@@ -254,7 +257,7 @@ bool sim_pending(const sim_t *sim, sim_event_id id) {
 bool sim_cancel(sim_t *sim, sim_event_id id) {
   uint32_t idx;
   if (!sim_lookup(sim, id, &idx)) return false;
-  sim_heap_remove(sim, sim->pool[idx].pos);
+  sim_heap_remove(sim, sim->pos[idx]);
   sim_release(sim, idx);
   return true;
 }
