@@ -7,7 +7,8 @@
  * bytes of a page brings 4 lines, not the page. An access of n lines finds the first ones in
  * its own L2 as far as that L2's prefix goes, the next ones in the other L2 holding the most of
  * the buffer, and the rest in memory; each group costs its place's latency for its first line
- * and its streaming cost for each further line. */
+ * and its streaming cost for each further line. A write also pays, for the lines it holds that
+ * another L2 shares, the invalidation over the bus (at that L2's place). */
 #include "cache.h"
 
 #include <string.h>
@@ -139,25 +140,37 @@ static double cache_group(cache_t *c, int dom, const cache_entry *e, cache_where
   return c->latency[w] + c->stream[w] * (double)(lines - 1);
 }
 
-/* Cost of bringing the first n lines of b into L2 l. */
-static double cache_fetch(cache_t *c, int l, int dom, cache_buf b, uint32_t n) {
-  cache_entry *e = &c->bufs[b];
-  uint32_t local = e->res[l] < n ? e->res[l] : n;
-  double cycles = cache_group(c, dom, e, CACHE_HIT, local);
-  if (local == n) return cycles;
-  /* The other L2 holding the most of it supplies what it has beyond our prefix. */
+/* The other L2 holding the most of b (a nearer one on ties), or -1. */
+static int cache_best_peer(const cache_t *c, int l, const cache_entry *e) {
   int best = -1;
   for (int k = 0; k < c->n_l2; k++) {
-    if (k == l || e->res[k] <= local) continue;
+    if (k == l || e->res[k] == 0) continue;
     if (best < 0 || e->res[k] > e->res[best] ||
         (e->res[k] == e->res[best] && c->socket_of_l2[k] == c->socket_of_l2[l]))
       best = k;
   }
+  return best;
+}
+
+static cache_where cache_place_of(const cache_t *c, int l, int k) {
+  return c->socket_of_l2[k] == c->socket_of_l2[l] ? CACHE_SAME_SOCKET : CACHE_OTHER_SOCKET;
+}
+
+/* Cost of bringing the first n lines of b into L2 l. For a write (exclusive), lines held here
+ * that another L2 also holds need an invalidation over the bus, at that L2's place. */
+static double cache_fetch(cache_t *c, int l, int dom, cache_buf b, uint32_t n, bool exclusive) {
+  cache_entry *e = &c->bufs[b];
+  uint32_t local = e->res[l] < n ? e->res[l] : n;
+  int peer = cache_best_peer(c, l, e);
+  uint32_t shared = exclusive && peer >= 0 ? (e->res[peer] < local ? e->res[peer] : local) : 0;
+  double cycles = cache_group(c, dom, e, CACHE_HIT, local - shared);
+  if (shared) cycles += cache_group(c, dom, e, cache_place_of(c, l, peer), shared);
+  if (local == n) return cycles;
+  /* The other L2 holding the most of it supplies what it has beyond our prefix. */
   uint32_t from_peer = 0;
-  if (best >= 0) {
-    from_peer = (e->res[best] < n ? e->res[best] : n) - local;
-    cache_where w = c->socket_of_l2[best] == c->socket_of_l2[l] ? CACHE_SAME_SOCKET : CACHE_OTHER_SOCKET;
-    cycles += cache_group(c, dom, e, w, from_peer);
+  if (peer >= 0 && e->res[peer] > local) {
+    from_peer = (e->res[peer] < n ? e->res[peer] : n) - local;
+    cycles += cache_group(c, dom, e, cache_place_of(c, l, peer), from_peer);
   }
   return cycles + cache_group(c, dom, e, CACHE_MEMORY, n - local - from_peer);
 }
@@ -171,7 +184,7 @@ double cache_read(cache_t *c, int core, int dom, cache_buf b, uint32_t bytes) {
   VS_ASSERT(b < c->n_bufs && dom < c->n_domains, "buffer %u of %u, domain %d", b, c->n_bufs, dom);
   int l = platform_l2_of(c->p, core);
   uint32_t n = cache_lines(c, &c->bufs[b], bytes);
-  double cycles = cache_fetch(c, l, dom, b, n);
+  double cycles = cache_fetch(c, l, dom, b, n, false);
   cache_insert(c, l, b, n);
   return cycles;
 }
@@ -181,7 +194,7 @@ double cache_write(cache_t *c, int core, int dom, cache_buf b, uint32_t bytes) {
   int l = platform_l2_of(c->p, core);
   cache_entry *e = &c->bufs[b];
   uint32_t n = cache_lines(c, e, bytes);
-  double cycles = cache_fetch(c, l, dom, b, n); /* read for ownership */
+  double cycles = cache_fetch(c, l, dom, b, n, true); /* read for ownership */
   for (int k = 0; k < c->n_l2; k++)
     if (k != l && e->res[k]) cache_drop(c, k, b);
   cache_insert(c, l, b, n);

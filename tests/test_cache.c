@@ -51,11 +51,13 @@ int main(void) {
   CHECK_NEAR(cache_read(c, 0, 0, b, bytes), p->l2_hit_cycles + p->l2_hit_stream_cycles * (lines - 1), 1e-9);
   CHECK_NEAR(cache_read(c, 0, 0, b, 100), p->l2_hit_cycles + p->l2_hit_stream_cycles, 1e-9);
 
-  /* A write invalidates the other L2's copy. */
+  /* A write invalidates the other L2's copy, and pays for it over the bus. */
   cache_read(c, 2, 0, b, bytes);
   CHECK(cache_resident(c, 0, b) && cache_resident(c, 2, b), "shared copies");
-  cache_write(c, 2, 0, b, bytes);
+  double upgrade = cache_write(c, 2, 0, b, bytes);
+  CHECK_NEAR(upgrade, p->l2_same_socket_cycles + p->l2_same_socket_stream_cycles * (lines - 1), 1e-9);
   CHECK(!cache_resident(c, 0, b) && cache_resident(c, 2, b), "write did not invalidate");
+  CHECK_NEAR(cache_write(c, 2, 0, b, bytes), p->l2_hit_cycles + p->l2_hit_stream_cycles * (lines - 1), 1e-9);
 
   /* Capacity and LRU: 4 MiB of 64 KiB buffers plus one more evicts the oldest only. */
   uint64_t cap = (uint64_t)p->l2_kib * 1024;
