@@ -249,9 +249,6 @@ static cfg_node *cfg_parse_file(const char *file, cfg_err *err) {
     yaml_event_delete(&ev); /* DOCUMENT_START */
     ok = cfg_next(&r, &ev);
     if (ok) root = cfg_parse_value(&r, &ev, 0);
-    if (root && root->kind == CN_SCALAR && root->text[0] == '\0' && !root->plain) {
-      /* fallthrough: an empty quoted scalar is not a mapping either */
-    }
     if (root && root->kind == CN_SCALAR && root->plain && root->text[0] == '\0') {
       cfg_node_free(root); /* a document with only comments */
       root = cfg_node_new(CN_MAP, file, 1, 1);
@@ -983,7 +980,6 @@ void cfg_write_json(const cfg_section *schema, const void *cfg, FILE *f, int ind
       fprintf(f, "%*s}", ind + 4, "");
     }
     fprintf(f, "%s]%s\n", count ? "\n" : "", comma);
-    if (count) fprintf(f, "%s", "");
   }
   fprintf(f, "%*s}", ind, "");
 }

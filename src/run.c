@@ -52,13 +52,11 @@ static run_model run_build(sim_t *sim, const vs_config *cfg) {
   return (run_model){NULL, NULL};
 }
 
-static void run_progress(size_t rep, size_t reps, vs_time_ps now, vs_time_ps end, uint64_t events,
-                         double wall0, double wall_rep0) {
+static void run_progress(size_t rep, size_t reps, vs_time_ps now, vs_time_ps end, uint64_t events, double wall0) {
   double wall = run_wall_now();
   double rate = wall > wall0 ? (double)events / (wall - wall0) : 0;
   double frac = ((double)rep + (double)now / (double)end) / (double)reps;
   double eta = frac > 0 ? (wall - wall0) * (1 - frac) / frac : 0;
-  (void)wall_rep0;
   fprintf(stderr, "\r  replication %zu/%zu  sim %.1f/%.1f ms  %.2f M events/s  ETA %.0f s   ", rep + 1, reps,
           (double)now / (double)VS_PS_PER_MS, (double)end / (double)VS_PS_PER_MS, rate / 1e6, eta);
 }
@@ -84,12 +82,11 @@ void run_all(const vs_config *cfg, run_result *res, bool progress) {
     if (progress) {
       /* Run in slices so the status line moves; slicing adds no events. */
       const int slices = 200;
-      double wall_rep0 = run_wall_now();
       for (int s = 1; s <= slices; s++) {
         vs_time_ps until = end / slices * s;
         if (s == slices) until = end;
         sim_run(sim, until);
-        run_progress(r, reps, sim_now(sim), end, total_events + sim_events_executed(sim), wall0, wall_rep0);
+        run_progress(r, reps, sim_now(sim), end, total_events + sim_events_executed(sim), wall0);
         if (sim_now(sim) < until) break; /* stopped early by the model */
       }
     } else {
