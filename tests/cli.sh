@@ -1,15 +1,7 @@
 #!/usr/bin/env bash
 # cli.sh VIOSIM SRC_DIR: the command line as a user meets it: reproducible results, every
 # kind of bad input rejected with exit 1 and nothing written, help and version.
-set -u
-viosim=$1
-src=$2
-work=$(mktemp -d /tmp/viosim-cli-XXXXXX)
-trap 'rm -rf "$work"' EXIT
-fails=0
-passes=0
-ok() { passes=$((passes + 1)); }
-bad() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+. "$(dirname "$0")/lib.sh" "$1" "$2"
 
 cfg="$work/small.yaml"
 cat > "$cfg" <<'YAML'
@@ -101,5 +93,4 @@ for f in "$src"/configs/experiments/*.yaml; do
   "$viosim" check "$f" > /dev/null || bad "shipped config $f does not validate"
 done
 
-echo "$passes passed, $fails failed"
-[ $fails = 0 ]
+finish

@@ -1,15 +1,7 @@
 #!/usr/bin/env bash
 # sweep.sh VIOSIM SRC_DIR: scripts/sweep runs each point, gathers means and intervals into
 # sweep.csv, plots them, resumes without re-running, and rejects a bad point before running.
-set -u
-viosim=$1
-src=$2
-work=$(mktemp -d /tmp/viosim-sweep-XXXXXX)
-trap 'rm -rf "$work"' EXIT
-fails=0
-passes=0
-ok() { passes=$((passes + 1)); }
-bad() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+. "$(dirname "$0")/lib.sh" "$1" "$2"
 cfg="$src/configs/experiments/xen-rx-1guest.yaml"
 export VIOSIM="$viosim" SWEEP_OUT="$work/s"
 "$src/scripts/sweep" "$cfg" netback.txqueuelen 4 64 -- --set sim.duration_ms=80 --set sim.warmup_ms=20 --replications 2 > /dev/null \
@@ -24,5 +16,4 @@ sleep 1
 [ "$(stat -c %Y "$work/s/netback.txqueuelen=4/manifest.json")" = "$stamp" ] && ok || bad "a finished point ran again"
 "$src/scripts/sweep" "$cfg" netback.txqueuelen 16 -1 > /dev/null 2>&1 && bad "a bad value was accepted" || ok
 [ -e "$work/s/netback.txqueuelen=16" ] && bad "ran a point of a sweep with a bad value" || ok
-echo "$passes passed, $fails failed"
-[ $fails = 0 ]
+finish
