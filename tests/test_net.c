@@ -159,7 +159,24 @@ static void test_transmit_and_guests(void) {
   run_result_free(&r);
 }
 
+/* Overcommitted: with more CPU-bound VCPUs than pCPUs the driver domain runs out of credits
+ * (OVER) part of the time and the stream slows; with spare pCPUs it never goes OVER. */
+static void test_overcommit(void) {
+  char yaml[512];
+  snprintf(yaml, sizeof yaml, "base: %s/configs/experiments/xen-rx-cpu-competing.yaml\nsim: {duration_ms: 600, warmup_ms: 200}\n", SRC);
+  run_result spare = run_cfg(yaml, 1);
+  snprintf(yaml, sizeof yaml, "base: %s/configs/experiments/xen-rx-overcommitted.yaml\nsim: {duration_ms: 600, warmup_ms: 200}\n", SRC);
+  run_result over = run_cfg(yaml, 1);
+  CHECK(vio_metric(&spare, "dom0.v0.time_over") == 0, "dom0 OVER with spare pCPUs: %g", vio_metric(&spare, "dom0.v0.time_over"));
+  CHECK(vio_metric(&over, "dom0.v0.time_over") > 0.02, "dom0 never OVER when overcommitted");
+  CHECK(vio_metric(&over, "goodput_gbps") < 0.8 * vio_metric(&spare, "goodput_gbps"), "overcommit %g vs %g Gbit/s",
+        vio_metric(&over, "goodput_gbps"), vio_metric(&spare, "goodput_gbps"));
+  run_result_free(&spare);
+  run_result_free(&over);
+}
+
 int main(void) {
+  test_overcommit();
   test_ceiling();
   test_loss();
   test_small_queue();
