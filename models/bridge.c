@@ -32,21 +32,23 @@ static double bridge_linux_cost(bridge_t *br, const pkt_t *p, int in_port) {
   return instr;
 }
 
+/* A known destination's port; an unknown one is flooded, and only its owner's clone is kept. */
+static int bridge_linux_route(const bridge_t *br, const pkt_t *p) {
+  int out = br->fdb[p->dst_mac];
+  if (out < 0) out = bridge_owner_port(p->dst_mac);
+  return out < br->n_ports ? out : -1;
+}
+
 static int bridge_linux_forward(bridge_t *br, pkt_t *p, int in_port) {
   br->fdb[p->src_mac] = (int16_t)in_port;
-  int out = br->fdb[p->dst_mac];
-  if (out < 0) {
-    /* Flood: every other port gets a clone; only the owner's accepts it. */
-    br->flooded++;
-    out = bridge_owner_port(p->dst_mac);
-    if (out >= br->n_ports) return -1;
-  }
-  if (out == in_port) return -1;
+  if (br->fdb[p->dst_mac] < 0) br->flooded++;
+  int out = bridge_linux_route(br, p);
+  if (out < 0 || out == in_port) return -1;
   br->forwarded++;
   return out;
 }
 
-const struct bridge_ops bridge_linux_ops = {"linux", bridge_linux_cost, bridge_linux_forward};
+const struct bridge_ops bridge_linux_ops = {"linux", bridge_linux_cost, bridge_linux_route, bridge_linux_forward};
 
 void bridge_init(bridge_t *br, net_t *net) {
   br->net = net;

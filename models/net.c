@@ -59,14 +59,14 @@ static void net_warmup(sim_t *sim, void *ctx) {
   net_t *net = ctx;
   net->stats_from_ps = sim_now(sim);
   pkt_pool_reset_counts(&net->pool);
-  net->nic.interrupts = net->nic.rx_packets = net->nic.tx_packets = 0;
+  net->nic.interrupts = 0;
   stats_tw_reset(&net->nic.rx_ring_used, sim_now(sim));
   net->bridge.flooded = net->bridge.forwarded = 0;
   net->link.dir[0].frames = net->link.dir[1].frames = 0;
   net->link.dir[0].bytes = net->link.dir[1].bytes = 0;
   for (int i = 0; i < net->n_vifs; i++) {
     vif_t *v = net->vifs[i];
-    v->qdisc_drops = v->netback_drops = v->notify_rx = v->notify_tx = v->notify_back = v->rx_packets = v->tx_packets = 0;
+    v->qdisc_drops = v->netback_drops = v->notify_rx = v->notify_tx = v->notify_back = v->rx_packets = 0;
     stats_tw_reset(&v->rx_ring_posted, sim_now(sim));
   }
   for (int i = 0; i < net->n_flows; i++) {

@@ -179,7 +179,7 @@ typedef struct {
   nic_txd *tx_ring;
   uint32_t tx_head, tx_n, tx_size;
   buf_pool bufs;  /* the driver domain's RX buffers */
-  uint64_t interrupts, rx_packets, tx_packets;
+  uint64_t interrupts;
   stats_tw rx_ring_used; /* filled RX descriptors, time-weighted */
   int stage_rx;
 } nic_t;
@@ -189,6 +189,8 @@ struct bridge_ops {
   const char *name;
   /* CPU cost of switching p arriving on in_port (instructions), without side effects. */
   double (*cost)(bridge_t *br, const pkt_t *p, int in_port);
+  /* The port p would leave by (0: the NIC, 1 + i: vif i), -1 for none, without side effects. */
+  int (*route)(const bridge_t *br, const pkt_t *p);
   /* Switch p: returns the output port (0: the NIC, 1 + i: vif i), or -1 to drop. */
   int (*forward)(bridge_t *br, pkt_t *p, int in_port);
 };
@@ -232,7 +234,7 @@ struct vif {
   work_t front_poll;
   uint32_t front_polled;
   /* counters */
-  uint64_t qdisc_drops, netback_drops, notify_rx, notify_tx, notify_back, rx_packets, tx_packets;
+  uint64_t qdisc_drops, netback_drops, notify_rx, notify_tx, notify_back, rx_packets;
   stats_tw rx_ring_posted; /* buffers posted and not yet used, time-weighted */
 };
 
@@ -311,7 +313,6 @@ struct flow {
   uint32_t app_batch;    /* packets the application's read in progress will take */
   uint64_t app_write;    /* bytes the application's write in progress will add */
   stats_hist latency_us; /* wire to application */
-  bool started;
 };
 
 struct net {

@@ -242,7 +242,6 @@ static bool netback_tx_done_step(host_t *h, vcpu_t *v, work_t *w) {
       pkt_t *p = vif->tx_req_pkt[slot];
       vif->tx_req_pkt[slot] = NULL;
       vif->tx.req_cons++;
-      vif->tx_packets++;
       n--;
       int port = net->bridge.ops->forward(&net->bridge, p, 1 + i);
       if (port == 0) {

@@ -66,7 +66,6 @@ void nic_rx_frame(net_t *net, pkt_t *p) {
   cache_dma_write(net->h->cache, p->buf);
   n->rx_ring[(n->rx_head + n->rx_n) % n->rx_size] = p;
   n->rx_n++;
-  n->rx_packets++;
   stats_tw_set(&n->rx_ring_used, sim_now(net->sim), (double)n->rx_n);
   nic_arm_irq(net, sim_now(net->sim));
 }
@@ -84,9 +83,8 @@ static vs_time_ps nic_napi_start(host_t *h, vcpu_t *v, work_t *w) {
     t += cpu_piece(h, w, net->stacks[0]->stage_tcp_rx, stack_rx_cost(net, p), 0);
   } else {
     t += cpu_piece(h, w, net->stage_bridge, net->bridge.ops->cost(&net->bridge, p, 0), 0);
-    int port = net->bridge.fdb[p->dst_mac];
-    if (port < 0) port = p->dst_mac; /* flooded: its owner's port */
-    if (port >= 1 && port <= net->n_vifs)
+    int port = net->bridge.ops->route(&net->bridge, p);
+    if (port >= 1)
       t += cpu_piece(h, w, net->stage_netback, netback_vif_xmit_cost(net, net->vifs[port - 1]), 0);
   }
   return t;
@@ -131,7 +129,6 @@ static void nic_tx_place(net_t *net, pkt_t *p, int vif, uint16_t slot) {
   vs_time_ps done = link_send(&net->link, p, 0);
   n->tx_ring[(n->tx_head + n->tx_n) % n->tx_size] = (nic_txd){done, (int16_t)vif, slot};
   n->tx_n++;
-  n->tx_packets++;
   /* A TX interrupt, tx_itr_us after completion, lets the driver clean when nothing else
    * wakes it (the RX throttle still applies: one interrupt line). */
   nic_arm_irq(net, done + (vs_time_ps)(net->cfg->nic.tx_itr_us * (double)VS_PS_PER_US + 0.5));

@@ -643,7 +643,6 @@ flow_t *flow_new(net_t *net, const flow_cfg *fc, netstack_t *st, int id) {
 
 static void flow_begin(sim_t *sim, void *ctx, uint64_t arg) {
   flow_t *f = ctx;
-  f->started = true;
   if (f->direction == FLOW_RECEIVE)
     tcp_output(f->net, f);
   else

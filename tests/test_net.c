@@ -24,6 +24,15 @@ static run_result run_cfg(const char *yaml, int reps) {
   return r;
 }
 
+/* An experiment from configs/experiments with extra YAML after it, for duration_ms (the first
+ * third warm-up), reps replications. */
+static run_result run_exp(const char *exp, const char *extra, int duration_ms, int reps) {
+  char yaml[1024];
+  snprintf(yaml, sizeof yaml, "base: %s/configs/experiments/%s.yaml\nsim: {duration_ms: %d, warmup_ms: %d}\n%s", SRC, exp,
+           duration_ms, duration_ms / 3, extra);
+  return run_cfg(yaml, reps);
+}
+
 static double mean_of(const run_result *r, const char *name) {
   long i = run_metric_index(r, name);
   if (i < 0) return NAN;
@@ -83,10 +92,8 @@ static void test_small_queue(void) {
   double g[2], drops[2];
   int qlen[2] = {4, 2000};
   for (int i = 0; i < 2; i++) {
-    snprintf(yaml, sizeof yaml,
-             "base: %s/configs/experiments/xen-rx-1guest.yaml\nnetback: {txqueuelen: %d}\nsim: {duration_ms: 500, warmup_ms: 100}\n",
-             SRC, qlen[i]);
-    run_result r = run_cfg(yaml, 2);
+    snprintf(yaml, sizeof yaml, "netback: {txqueuelen: %d}\n", qlen[i]);
+    run_result r = run_exp("xen-rx-1guest", yaml, 500, 2);
     g[i] = mean_of(&r, "goodput_gbps");
     drops[i] = mean_of(&r, "drops.vif_queue");
     run_result_free(&r);
@@ -96,18 +103,13 @@ static void test_small_queue(void) {
 }
 
 static void test_notification_batching(void) {
-  char yaml[512];
-  snprintf(yaml, sizeof yaml, "base: %s/configs/experiments/xen-rx-1guest.yaml\nsim: {duration_ms: 300, warmup_ms: 100}\n", SRC);
-  run_result r = run_cfg(yaml, 1);
+  run_result r = run_exp("xen-rx-1guest", "", 300, 1);
   double loaded = vio_metric(&r, "notify.rx_per_packet");
   CHECK(loaded < 0.25, "under load %g notifications per packet", loaded);
   CHECK(vio_metric(&r, "nic.interrupts_per_packet") < 0.25, "interrupts per packet %g", vio_metric(&r, "nic.interrupts_per_packet"));
   run_result_free(&r);
   /* One packet in flight at a time (a 1-segment window): each one is notified alone. */
-  snprintf(yaml, sizeof yaml,
-           "base: %s/configs/experiments/xen-rx-1guest.yaml\ntcp: {rcvbuf_kib: 2, delack_segments: 1}\n"
-           "sim: {duration_ms: 300, warmup_ms: 100}\n", SRC);
-  r = run_cfg(yaml, 1);
+  r = run_exp("xen-rx-1guest", "tcp: {rcvbuf_kib: 2, delack_segments: 1}\n", 300, 1);
   double idle = vio_metric(&r, "notify.rx_per_packet");
   CHECK(idle > 0.8 && idle < 1.2, "one at a time: %g notifications per packet", idle);
   CHECK(vio_metric(&r, "goodput_gbps") > 0, "no goodput");
@@ -115,11 +117,8 @@ static void test_notification_batching(void) {
 }
 
 static void test_native_beats_xen(void) {
-  char yaml[512];
-  snprintf(yaml, sizeof yaml, "base: %s/configs/experiments/native-rx.yaml\nsim: {duration_ms: 400, warmup_ms: 100}\n", SRC);
-  run_result n = run_cfg(yaml, 2);
-  snprintf(yaml, sizeof yaml, "base: %s/configs/experiments/xen-rx-1guest.yaml\nsim: {duration_ms: 400, warmup_ms: 100}\n", SRC);
-  run_result x = run_cfg(yaml, 2);
+  run_result n = run_exp("native-rx", "", 400, 2);
+  run_result x = run_exp("xen-rx-1guest", "", 400, 2);
   double gn = mean_of(&n, "goodput_gbps"), gx = mean_of(&x, "goodput_gbps");
   double cn = mean_of(&n, "cores_per_gbit"), cx = mean_of(&x, "cores_per_gbit");
   CHECK(gn > gx, "native %g Gbit/s vs Xen %g", gn, gx);
@@ -129,14 +128,11 @@ static void test_native_beats_xen(void) {
 }
 
 static void test_transmit_and_guests(void) {
-  char yaml[512];
-  snprintf(yaml, sizeof yaml, "base: %s/configs/experiments/xen-tx-1guest.yaml\nsim: {duration_ms: 300, warmup_ms: 100}\n", SRC);
-  run_result r = run_cfg(yaml, 1);
+  run_result r = run_exp("xen-tx-1guest", "", 300, 1);
   CHECK(vio_metric(&r, "goodput_gbps") > 0.5, "transmit goodput %g", vio_metric(&r, "goodput_gbps"));
   CHECK(vio_metric(&r, "goodput_gbps") <= 9.42, "transmit above the ceiling");
   run_result_free(&r);
-  snprintf(yaml, sizeof yaml, "base: %s/configs/experiments/xen-rx-3guests.yaml\nsim: {duration_ms: 300, warmup_ms: 100}\n", SRC);
-  r = run_cfg(yaml, 1);
+  r = run_exp("xen-rx-3guests", "", 300, 1);
   double sum = 0;
   const char *g[] = {"guest1.goodput_gbps", "guest2.goodput_gbps", "guest3.goodput_gbps"};
   for (int i = 0; i < 3; i++) {
@@ -147,10 +143,8 @@ static void test_transmit_and_guests(void) {
   CHECK_NEAR(sum, vio_metric(&r, "goodput_gbps"), 1e-9);
   run_result_free(&r);
   /* Several connections in one guest, both directions at once. */
-  snprintf(yaml, sizeof yaml,
-           "base: %s/configs/experiments/xen-rx-1guest.yaml\nsim: {duration_ms: 300, warmup_ms: 100}\n"
-           "flows:\n  - {name: rx2, guest: guest1}\n  - {name: tx1, guest: guest1, direction: transmit}\n", SRC);
-  r = run_cfg(yaml, 1);
+  r = run_exp("xen-rx-1guest", "flows:\n  - {name: rx2, guest: guest1}\n  - {name: tx1, guest: guest1, direction: transmit}\n",
+              300, 1);
   const char *f[] = {"flow.rx1.goodput_gbps", "flow.rx2.goodput_gbps", "flow.tx1.goodput_gbps"};
   /* The transmit flow takes most of the driver domain (its ring back-pressures instead of
    * dropping); the receiving ones still move. */
@@ -162,11 +156,8 @@ static void test_transmit_and_guests(void) {
 /* Overcommitted: with more CPU-bound VCPUs than pCPUs the driver domain runs out of credits
  * (OVER) part of the time and the stream slows; with spare pCPUs it never goes OVER. */
 static void test_overcommit(void) {
-  char yaml[512];
-  snprintf(yaml, sizeof yaml, "base: %s/configs/experiments/xen-rx-cpu-competing.yaml\nsim: {duration_ms: 600, warmup_ms: 200}\n", SRC);
-  run_result spare = run_cfg(yaml, 1);
-  snprintf(yaml, sizeof yaml, "base: %s/configs/experiments/xen-rx-overcommitted.yaml\nsim: {duration_ms: 600, warmup_ms: 200}\n", SRC);
-  run_result over = run_cfg(yaml, 1);
+  run_result spare = run_exp("xen-rx-cpu-competing", "", 600, 1);
+  run_result over = run_exp("xen-rx-overcommitted", "", 600, 1);
   CHECK(vio_metric(&spare, "dom0.v0.time_over") == 0, "dom0 OVER with spare pCPUs: %g", vio_metric(&spare, "dom0.v0.time_over"));
   CHECK(vio_metric(&over, "dom0.v0.time_over") > 0.02, "dom0 never OVER when overcommitted");
   CHECK(vio_metric(&over, "goodput_gbps") < 0.8 * vio_metric(&spare, "goodput_gbps"), "overcommit %g vs %g Gbit/s",
